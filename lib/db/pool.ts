@@ -1,0 +1,22 @@
+import "server-only";
+/**
+ * The app's PostgreSQL pool. Cached on globalThis so `next dev` hot reloads don't open a new pool each time.
+ */
+import pg from "pg";
+import { readServerEnv } from "@/lib/config/env.js";
+
+const globalForPool = globalThis as unknown as { __appPool?: pg.Pool };
+
+export function db(): pg.Pool {
+  if (!globalForPool.__appPool) {
+    globalForPool.__appPool = new pg.Pool({
+      connectionString: readServerEnv().DATABASE_URL,
+      max: 10,
+      connectionTimeoutMillis: 3_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // A dropped connection must not crash the process; the next query reconnects.
+    globalForPool.__appPool.on("error", (error) => console.error(`[db] idle client error: ${error.message}`));
+  }
+  return globalForPool.__appPool;
+}

@@ -1,0 +1,61 @@
+import "server-only";
+/**
+ * Self-service flows fetched on the server for the pages that render them (@ory/elements-react).
+ * IMPORTANT: Kratos binds each flow to the browser's CSRF cookie, so the browser's Cookie header is forwarded.
+ */
+import type { FlowError, LoginFlow, RegistrationFlow, SettingsFlow } from "@ory/client-fetch";
+import { readEdgeEnv } from "@/lib/config/env.js";
+import { describeError, frontendApi, requestInit, statusOf } from "./client";
+import { KratosUnavailableError } from "./types";
+
+export type FlowResult<T> = { status: "ok"; flow: T } | { status: "restart" };
+
+async function fetchFlow<T>(load: () => Promise<T>): Promise<FlowResult<T>> {
+  try {
+    return { status: "ok", flow: await load() };
+  } catch (error) {
+    const status = statusOf(error);
+    // Expired (410), foreign/unknown (403/404) or malformed (400) flows: start a new one.
+    if (status === 400 || status === 403 || status === 404 || status === 410) return { status: "restart" };
+    throw new KratosUnavailableError(describeError(error));
+  }
+}
+
+export function getLoginFlow(id: string, cookie: string) {
+  return fetchFlow<LoginFlow>(() => frontendApi().getLoginFlow({ id, cookie }, requestInit()));
+}
+
+export function getRegistrationFlow(id: string, cookie: string) {
+  return fetchFlow<RegistrationFlow>(() => frontendApi().getRegistrationFlow({ id, cookie }, requestInit()));
+}
+
+export function getSettingsFlow(id: string, cookie: string) {
+  return fetchFlow<SettingsFlow>(() => frontendApi().getSettingsFlow({ id, cookie }, requestInit()));
+}
+
+export function getFlowError(id: string) {
+  return fetchFlow<FlowError>(() => frontendApi().getFlowError({ id }, requestInit()));
+}
+
+/** The URL that signs this browser out in Kratos and comes back to `returnTo`. */
+export async function createLogoutUrl(cookie: string, returnTo: string): Promise<string | null> {
+  try {
+    const flow = await frontendApi().createBrowserLogoutFlow({ cookie, returnTo }, requestInit());
+    return flow.logout_url;
+  } catch (error) {
+    if (statusOf(error) === 401) return null; // already signed out
+    throw new KratosUnavailableError(describeError(error));
+  }
+}
+
+/** Browser-facing URLs that start a flow in Kratos (the browser must go there itself, for its cookies). */
+export function browserFlowUrl(
+  flow: "login" | "registration" | "settings",
+  params: { returnTo?: string; refresh?: boolean; aal?: "aal1" | "aal2" } = {},
+): string {
+  const url = new URL(`/self-service/${flow}/browser`, readEdgeEnv().KRATOS_PUBLIC_URL);
+  if (params.returnTo) url.searchParams.set("return_to", params.returnTo);
+  if (params.refresh) url.searchParams.set("refresh", "true");
+  if (params.aal) url.searchParams.set("aal", params.aal);
+  return url.toString();
+}

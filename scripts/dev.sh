@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `npm run dev`: brings the whole stack up on a fresh clone and keeps it in the foreground.
+#   npm dependencies -> Kratos v1.3.1 (built from the Go module once, then cached) -> databases and
+#   migrations -> demo accounts -> Kratos + Next.js on http://localhost:3000. Ctrl-C stops everything.
+set -euo pipefail
+STACK_NAME=dev
+NPM_SCRIPT=dev
+. "$(dirname "$0")/lib.sh"
+
+ensure_env_file
+load_stack_config
+check_ports
+ensure_node_modules
+ensure_postgres
+ensure_database "$APP_DB"
+ensure_database "$KRATOS_DB"
+ensure_kratos_binary
+migrate_kratos
+migrate_app
+
+cleanup() {
+  trap - EXIT INT TERM
+  say "stopping"
+  [ -n "${NEXT_PID:-}" ] && kill "$NEXT_PID" 2>/dev/null || true
+  stop_pidfile "$STATE_DIR/kratos.pid"
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+start_kratos
+seed_demo_accounts
+(cd "$ROOT" && node --import tsx scripts/print-demo.ts)
+
+say "starting Next.js on $APP_URL"
+cd "$ROOT"
+NEXT_TELEMETRY_DISABLED=1 npx next dev --hostname localhost --port "$APP_PORT" &
+NEXT_PID=$!
+wait "$NEXT_PID"

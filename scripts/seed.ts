@@ -1,0 +1,24 @@
+/**
+ * Creates the demo accounts through the Kratos admin API. Idempotent: existing accounts are kept, and
+ * their role (metadata_public.role) is put right if it drifted.
+ */
+import { createPasswordIdentity, findIdentityByEmail, patchIdentity } from "../lib/kratos/admin";
+import { DEMO_ACCOUNTS } from "./demo-accounts";
+
+async function main() {
+  for (const account of DEMO_ACCOUNTS) {
+    const existing = await findIdentityByEmail(account.email);
+    if (!existing) {
+      await createPasswordIdentity(account);
+      console.log(`  created demo ${account.role}: ${account.email}`);
+    } else if (existing.role !== account.role) {
+      await patchIdentity(existing.id, [{ op: "add", path: "/metadata_public", value: { role: account.role } }]);
+      console.log(`  demo ${account.role} ${account.email}: role restored`);
+    }
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`Could not create the demo accounts: ${error.message}`);
+  process.exit(1);
+});
