@@ -103,9 +103,10 @@ kratos_env() {
   export SESSION_LIFESPAN="$lifespan"
   export SERVE_PUBLIC_PORT="$KRATOS_PUBLIC_PORT" SERVE_ADMIN_PORT="$KRATOS_ADMIN_PORT"
   export SERVE_PUBLIC_BASE_URL="$KRATOS_PUBLIC_URL/" SERVE_ADMIN_HOST=127.0.0.1
-  export SERVE_PUBLIC_CORS_ALLOWED_ORIGINS="$APP_URL"
+  local extra="${KRATOS_EXTRA_RETURN_URLS:+,$KRATOS_EXTRA_RETURN_URLS}"
+  export SERVE_PUBLIC_CORS_ALLOWED_ORIGINS="$APP_URL$extra"
   export SELFSERVICE_DEFAULT_BROWSER_RETURN_URL="$APP_URL/dashboard"
-  export SELFSERVICE_ALLOWED_RETURN_URLS="$APP_URL"
+  export SELFSERVICE_ALLOWED_RETURN_URLS="$APP_URL$extra"
   export SELFSERVICE_FLOWS_ERROR_UI_URL="$APP_URL/error"
   export SELFSERVICE_FLOWS_LOGIN_UI_URL="$APP_URL/login"
   export SELFSERVICE_FLOWS_REGISTRATION_UI_URL="$APP_URL/registration"
@@ -129,7 +130,7 @@ migrate_app() {
 # Starts Kratos in the background; its pid goes to $STATE_DIR/kratos.pid.
 start_kratos() {
   say "starting Kratos $("$KRATOS_BIN" version 2>/dev/null | awk '/Version/ {print $2}') (public $KRATOS_PUBLIC_URL, admin $KRATOS_ADMIN_URL)"
-  (kratos_env; exec "$KRATOS_BIN" serve -c "$ROOT/kratos/kratos.yml" --dev --sqa-opt-out >"$STATE_DIR/kratos.log" 2>&1) &
+  (kratos_env; exec setsid "$KRATOS_BIN" serve -c "$ROOT/kratos/kratos.yml" --dev --sqa-opt-out >"$STATE_DIR/kratos.log" 2>&1) &
   echo $! > "$STATE_DIR/kratos.pid"
   wait_http "$KRATOS_ADMIN_URL/admin/health/ready" 60 || { tail -30 "$STATE_DIR/kratos.log" >&2; die "Kratos did not become ready"; }
 }
@@ -138,10 +139,12 @@ stop_pidfile() {
   local f="$1" pid
   [ -f "$f" ] || return 0
   pid="$(cat "$f")"
+  # Processes are started with setsid, so the pid is also their process group: stop the whole group
+  # (npx -> next -> next-server), not just the first process.
   if kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null
+    kill -TERM -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
+    kill -KILL -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
   fi
   rm -f "$f"
 }

@@ -1,0 +1,31 @@
+import { fillLogin, register, signOut, test, expect } from "./fixtures";
+
+test("register, sign out, and a protected page returns after sign-in", async ({ page, account }) => {
+  await register(page, account);
+  await expect(page.getByTestId("welcome")).toContainText(account.name);
+
+  await signOut(page);
+  await expect(page.getByTestId("signed-out-message")).toHaveText("You have signed out.");
+
+  await page.goto("/billing");
+  await fillLogin(page, account);
+  await page.waitForURL("**/billing");
+  await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
+});
+
+test("a non-admin gets 403 on /admin", async ({ page, account }) => {
+  await register(page, account);
+  const response = await page.goto("/admin");
+  expect(response?.status()).toBe(403);
+  await expect(page.getByTestId("forbidden")).toBeVisible();
+  await expect(page.getByTestId("admin-welcome")).toHaveCount(0);
+});
+
+test("sign-in never follows a foreign return_to", async ({ page, account }) => {
+  await register(page, account);
+  await signOut(page);
+  await page.goto("/login?return_to=https://evil.example/steal");
+  await fillLogin(page, account);
+  await page.waitForURL("**/dashboard");
+  expect(new URL(page.url()).host).toBe(new URL(test.info().project.use.baseURL ?? "http://localhost:3100").host);
+});

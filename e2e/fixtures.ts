@@ -1,0 +1,50 @@
+import { test as base, expect, type Page } from "@playwright/test";
+
+export interface Account {
+  email: string;
+  name: string;
+  password: string;
+}
+
+let counter = 0;
+export function newAccount(prefix = "e2e"): Account {
+  counter += 1;
+  return {
+    email: `${prefix}-${Date.now()}-${process.pid}-${counter}@example.com`,
+    name: `${prefix} user ${counter}`,
+    password: "an-e2e-passphrase-that-is-long-42",
+  };
+}
+
+/** Registers through the real Kratos registration flow (one step) and waits for the dashboard. */
+export async function register(page: Page, account: Account): Promise<void> {
+  await page.goto("/registration");
+  await page.locator('input[name="traits.email"]').fill(account.email);
+  await page.locator('input[name="traits.name"]').fill(account.name);
+  await page.locator('input[name="password"]').fill(account.password);
+  await page.getByRole("button", { name: /sign up/i }).click();
+  await page.waitForURL("**/dashboard");
+}
+
+/** Fills the Kratos login form the browser is on (after a redirect to /login?flow=...). */
+export async function fillLogin(page: Page, account: Pick<Account, "email" | "password">): Promise<void> {
+  await page.waitForURL(/\/login\?flow=/);
+  const identifier = page.locator('input[name="identifier"]');
+  if (await identifier.isVisible()) await identifier.fill(account.email);
+  await page.locator('input[name="password"]').fill(account.password);
+  await page.getByRole("button", { name: /^sign in( with password)?$/i }).click();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /^sign out$/i }).click();
+  await page.waitForURL(/\/signed-out\?reason=manual/);
+}
+
+export const test = base.extend<{ account: Account }>({
+  // eslint-disable-next-line no-empty-pattern
+  account: async ({}, use) => {
+    await use(newAccount());
+  },
+});
+
+export { expect };

@@ -1,0 +1,35 @@
+import { defineConfig } from "@playwright/test";
+
+/**
+ * Playwright drives Debian's Chromium (no browser download): scripts/test.sh installs the `chromium`
+ * package where it is missing and passes its path in CHROMIUM_PATH. The stack under test (Kratos + Next on
+ * their own ports) is started by scripts/test.sh, never by Playwright, so it never collides with `npm run dev`.
+ */
+const baseURL = process.env.E2E_BASE_URL ?? "http://localhost:3100";
+
+export default defineConfig({
+  testDir: "e2e",
+  forbidOnly: true,
+  retries: 0,
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON ?? "test-results/e2e.json" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
+    },
+  },
+});

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# `npm test`: every test, on a fresh clone, against the real services.
+#   typecheck -> lint -> unit -> (Kratos + PostgreSQL + production build) -> integration -> e2e (Chromium)
+# The run uses its own ports (3100/4533/4534), databases (app_test, kratos_test) and build folder
+# (.next-test), so it never collides with a running `npm run dev`. Pass a stage name to run one stage
+# (unit | integration | e2e); the default runs all of them and prints a summary.
+set -euo pipefail
+STACK_NAME=test
+NPM_SCRIPT=test
+export APP_PORT="${TEST_APP_PORT:-3100}"
+export KRATOS_PUBLIC_PORT="${TEST_KRATOS_PUBLIC_PORT:-4533}"
+export KRATOS_ADMIN_PORT="${TEST_KRATOS_ADMIN_PORT:-4534}"
+export APP_DB=app_test KRATOS_DB=kratos_test
+export NEXT_DIST_DIR=.next-test NEXT_TELEMETRY_DISABLED=1
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+ONLY="${1:-all}"
+RESULTS="$ROOT/.stack/test/results"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+
+# Secrets for this run only: random, in memory, never written to disk.
+export SESSION_SECRET="$(openssl rand -hex 32)"
+export KRATOS_SECRETS_COOKIE="$(openssl rand -hex 24)" KRATOS_SECRETS_CIPHER="$(openssl rand -hex 16)"
+# Budgets in seconds for the whole run (tests that need others start their own app instance).
+DEFAULT_TEST_POLICY='{"idleDesktopSeconds":40,"idleMobileSeconds":80,"ceilings":[{"prefix":"/billing","seconds":25,"label":"Billing"},{"prefix":"/admin","seconds":30,"label":"Admin"}],"adminCapSeconds":35,"warningSeconds":20,"revalidateSeconds":2,"activityWriteSeconds":2,"sweepIntervalSeconds":1}'
+export IDLE_POLICY="${TEST_IDLE_POLICY:-$DEFAULT_TEST_POLICY}"
+load_stack_config
+export KRATOS_EXTRA_RETURN_URLS="http://localhost:3101,http://localhost:3102,http://localhost:3103,http://localhost:3104"
+
+ensure_chromium() {
+  CHROMIUM_PATH="$(command -v chromium || true)"
+  if [ -z "$CHROMIUM_PATH" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      say "installing Debian's chromium for Playwright (no browser download)"
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >"$STATE_DIR/apt.log" 2>&1 \
+        || { tail -20 "$STATE_DIR/apt.log" >&2; die "could not install chromium"; }
+      CHROMIUM_PATH="$(command -v chromium)"
+    else
+      die "Chromium is required for the e2e tests: install Debian's 'chromium' package (sudo apt-get install chromium) or set CHROMIUM_PATH"
+    fi
+  fi
+  export CHROMIUM_PATH
+}
+
+cleanup() {
+  trap - EXIT INT TERM
+  stop_pidfile "$STATE_DIR/next.pid"
+  stop_pidfile "$STATE_DIR/kratos.pid"
+}
+trap cleanup EXIT INT TERM
+
+# Counts "# pass N" / "# fail N" from a node --test TAP file into the summary.
+declare -A PASS FAIL
+count_tap() { PASS[$1]="$(awk '/^# pass/ {print $3}' "$2" | tail -1)"; FAIL[$1]="$(awk '/^# fail/ {print $3}' "$2" | tail -1)"; }
+node_tests() { # kind, files...
+  local kind="$1"; shift
+  local status=0
+  node --conditions=react-server --import tsx --test --test-concurrency=1 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$RESULTS/$kind.tap" "$@" || status=$?
+  count_tap "$kind" "$RESULTS/$kind.tap"
+  return $status
+}
+
+start_stack() {
+  ensure_node_modules
+  ensure_postgres
+  for db in "$APP_DB" "$KRATOS_DB"; do
+    dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$db" 2>/dev/null || true
+    ensure_database "$db"
+  done
+  check_ports
+  ensure_kratos_binary
+  migrate_kratos
+  migrate_app
+  start_kratos
+  seed_demo_accounts
+}
+
+build_app() {
+  say "building the app (production build into $NEXT_DIST_DIR)"
+  npx next build >"$STATE_DIR/build.log" 2>&1 || { tail -40 "$STATE_DIR/build.log" >&2; die "next build failed"; }
+}
+
+start_app() {
+  say "starting the app on $APP_URL"
+  (exec setsid npx next start --hostname localhost --port "$APP_PORT" >"$STATE_DIR/next.log" 2>&1) &
+  echo $! > "$STATE_DIR/next.pid"
+  wait_http "$APP_URL/signed-out" 60 || { tail -30 "$STATE_DIR/next.log" >&2; die "the app did not start"; }
+}
+
+failed=0
+stage() { say "── $1"; }
+
+ensure_node_modules
+if [ "$ONLY" = all ]; then
+  stage "typecheck"; npx tsc --noEmit || die "typecheck failed"
+  stage "lint"; npx eslint . --max-warnings=0 || die "lint failed"
+fi
+if [ "$ONLY" = all ] || [ "$ONLY" = unit ]; then
+  stage "unit tests"
+  node_tests unit $(find lib -name '*.test.ts' | sort) || failed=1
+fi
+if [ "$ONLY" = all ] || [ "$ONLY" = integration ] || [ "$ONLY" = e2e ]; then
+  [ "$ONLY" = integration ] || ensure_chromium
+  start_stack
+  build_app
+fi
+if [ "$ONLY" = all ] || [ "$ONLY" = integration ] || [ "$ONLY" = e2e ]; then
+  start_app
+fi
+if [ "$ONLY" = all ] || [ "$ONLY" = integration ]; then
+  stage "integration tests (real Kratos $KRATOS_PUBLIC_URL and PostgreSQL)"
+  node_tests integration test/integration/*.test.ts || failed=1
+fi
+if [ "$ONLY" = all ] || [ "$ONLY" = e2e ]; then
+  stage "e2e tests (Playwright + Chromium $("$CHROMIUM_PATH" --version 2>/dev/null | awk '{print $2}'))"
+  export E2E_BASE_URL="$APP_URL" PLAYWRIGHT_JSON="$RESULTS/e2e.json"
+  npx playwright test || failed=1
+  if [ -f "$RESULTS/e2e.json" ]; then
+    PASS[e2e]="$(node -e 'const s=require(process.argv[1]).stats; console.log(s.expected)' "$RESULTS/e2e.json")"
+    FAIL[e2e]="$(node -e 'const s=require(process.argv[1]).stats; console.log(s.unexpected + s.flaky)' "$RESULTS/e2e.json")"
+  fi
+fi
+
+total_pass=0; total_fail=0
+echo
+echo "Test summary"
+for kind in unit integration e2e; do
+  [ -n "${PASS[$kind]:-}${FAIL[$kind]:-}" ] || continue
+  printf '  %-12s %4s passed, %s failed\n' "$kind" "${PASS[$kind]:-0}" "${FAIL[$kind]:-0}"
+  total_pass=$((total_pass + ${PASS[$kind]:-0})); total_fail=$((total_fail + ${FAIL[$kind]:-0}))
+done
+[ "$failed" = 0 ] || [ "$total_fail" -gt 0 ] || total_fail=1
+echo "$total_pass passed, $total_fail failed"
+exit "$failed"
