@@ -1,13 +1,16 @@
-import { NextResponse, type NextRequest } from "next/server";
-import { PATH_HEADER } from "@/lib/auth/constants";
+/**
+ * Edge middleware: thin on purpose. The logic lives in lib/gate/gate.ts (Web APIs only) and the idle rule
+ * in lib/policy/idle-rule.ts. Next 16 prints a deprecation warning for middleware.ts (in favour of the
+ * Node-only proxy.ts); we keep the Edge runtime by design.
+ */
+import type { NextRequest } from "next/server";
+import { gate } from "@/lib/gate/gate";
 
 export function middleware(request: NextRequest) {
-  const headers = new Headers(request.headers);
-  headers.set(PATH_HEADER, request.nextUrl.pathname + request.nextUrl.search);
-  const response = NextResponse.next({ request: { headers } });
-  return response;
+  return gate(request);
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Everything but static assets: pages, server actions and API routes.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
 };

@@ -102,13 +102,20 @@ if [ "$ONLY" = all ] || [ "$ONLY" = unit ]; then
   stage "unit tests"
   node_tests unit $(find lib -name '*.test.ts' | sort) || failed=1
 fi
-if [ "$ONLY" = all ] || [ "$ONLY" = integration ] || [ "$ONLY" = e2e ]; then
-  [ "$ONLY" = integration ] || ensure_chromium
+if [ "$ONLY" = all ] || [ "$ONLY" = integration ] || [ "$ONLY" = e2e ] || [ "$ONLY" = stack ]; then
+  [ "$ONLY" = integration ] || [ "$ONLY" = stack ] || ensure_chromium
   start_stack
   build_app
-fi
-if [ "$ONLY" = all ] || [ "$ONLY" = integration ] || [ "$ONLY" = e2e ]; then
   start_app
+fi
+if [ "$ONLY" = stack ]; then
+  say "stack up: app $APP_URL, Kratos $KRATOS_PUBLIC_URL (Ctrl-C stops it)"
+  # For running single test files against this stack: `set -a; . .stack/test/env; set +a`. Git-ignored,
+  # owner-only, and holds this run's throwaway secrets only.
+  (umask 077; for v in APP_URL KRATOS_PUBLIC_URL KRATOS_ADMIN_URL DATABASE_URL SESSION_SECRET IDLE_POLICY \
+      KRATOS_SECRETS_COOKIE KRATOS_SECRETS_CIPHER KRATOS_DSN KRATOS_BIN NEXT_DIST_DIR; do
+    printf 'export %s=%q\n' "$v" "${!v}"; done > "$STATE_DIR/env")
+  wait
 fi
 if [ "$ONLY" = all ] || [ "$ONLY" = integration ]; then
   stage "integration tests (real Kratos $KRATOS_PUBLIC_URL and PostgreSQL)"

@@ -2,11 +2,20 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { recordOtherEnd } from "@/lib/activity/store";
+import { checkSession } from "@/lib/auth/session-check";
+import { audit } from "@/lib/audit/write";
 import { readEdgeEnv } from "@/lib/config/env.js";
 import { createLogoutUrl } from "@/lib/kratos/flows";
 
-/** Manual sign-out: Kratos ends the session, then sends the browser to /signed-out. */
+/** Manual sign-out: audited, then Kratos ends the session and sends the browser to /signed-out. */
 export async function signOut(): Promise<void> {
+  const result = await checkSession("action");
+  if (result.status === "ok") {
+    const { session } = result;
+    audit({ eventType: "signed_out", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: session.record.lp } });
+    recordOtherEnd(session.sessionId, "manual");
+  }
   const cookie = (await headers()).get("cookie") ?? "";
   const after = new URL("/signed-out?reason=manual", readEdgeEnv().APP_URL).toString();
   const logoutUrl = await createLogoutUrl(cookie, after);

@@ -1,34 +1,36 @@
 import "server-only";
 /**
- * verifySession(): the one check every page, server action and route handler calls. Never trust a layout
- * or the middleware matcher to have checked. Memoised per request (React cache).
+ * verifySession(): the one check every page and server action calls (route handlers use apiSession()
+ * in lib/auth/api-session.ts). Never trust a layout or the middleware matcher to have checked.
+ * Memoised per request (React cache inside checkSession). Returns a minimal object, not the Kratos session.
  */
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
-import { cache } from "react";
-import { PATH_HEADER } from "./constants";
-import { whoami } from "@/lib/kratos/session";
-import { KratosUnavailableError, type SessionInfo } from "@/lib/kratos/types";
+import { KratosUnavailableError } from "@/lib/kratos/types";
+import { checkSession, requestPath, type LiveSession } from "./session-check";
 
+export type VerifiedSession = LiveSession;
 
-export type VerifiedSession = Pick<SessionInfo, "sessionId" | "identityId" | "email" | "name" | "role" | "preference" | "authenticatedAt" | "expiresAt" | "aal">;
-
-async function currentPath(): Promise<string> {
-  return (await headers()).get(PATH_HEADER) ?? "/dashboard";
-}
-
-export const getSession = cache(async (): Promise<VerifiedSession | null> => {
-  const cookie = (await headers()).get("cookie") ?? "";
-  const result = await whoami(cookie);
-  if (result.status === "unavailable") throw new KratosUnavailableError(result.detail);
-  return result.status === "ok" ? result.session : null;
-});
-
-/** The signed-in session, or a redirect to sign-in that comes back to this page. */
 export async function verifySession(): Promise<VerifiedSession> {
-  const session = await getSession();
-  if (!session) redirect(`/login?return_to=${encodeURIComponent(await currentPath())}`);
-  return session;
+  const isAction = (await headers()).get("next-action") !== null;
+  const result = await checkSession(isAction ? "action" : "page");
+  const back = encodeURIComponent(await requestPath());
+  switch (result.status) {
+    case "ok":
+      return result.session;
+    case "no-session":
+      return redirect(`/login?return_to=${back}`);
+    case "step-up":
+      return redirect(`/login?refresh=true&return_to=${back}`);
+    case "signed-out": {
+      const q = new URLSearchParams({ reason: result.reason, return_to: decodeURIComponent(back) });
+      if (result.area) q.set("area", result.area);
+      if (result.budgetSeconds) q.set("after", String(result.budgetSeconds));
+      return redirect(`/signed-out?${q.toString()}`);
+    }
+    case "unavailable":
+      throw new KratosUnavailableError("whoami failed");
+  }
 }
 
 /** Admins only: anyone else gets the 403 page (app/forbidden.tsx). */

@@ -21,6 +21,8 @@ const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as
 
 const edgeSchema = z.object({
   APP_URL: url.default("http://localhost:3000"),
+  /** Where the Edge gate reaches this app's own Node side (/api/internal/*); defaults to APP_URL. */
+  APP_INTERNAL_URL: url.optional(),
   KRATOS_PUBLIC_URL: url.default("http://localhost:4433"),
   /** Server-to-Kratos public URL; defaults to KRATOS_PUBLIC_URL. */
   KRATOS_PUBLIC_INTERNAL_URL: url.optional(),

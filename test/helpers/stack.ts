@@ -67,3 +67,48 @@ export async function whoamiStatus(cookie: string): Promise<number> {
 export function pool(): pg.Pool {
   return new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
 }
+
+/** A fresh, migrated database for one test file, so its app instance's sweeper sees only its sessions. */
+export async function scratchDatabase(name: string): Promise<{ url: string; pool: pg.Pool; drop: () => Promise<void> }> {
+  const { migrate } = await import("../../db/migrate");
+  const admin = new URL(DATABASE_URL);
+  admin.pathname = "/postgres";
+  const url = new URL(DATABASE_URL);
+  url.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  await migrate(url.toString(), () => undefined);
+  const db = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  return {
+    url: url.toString(),
+    pool: db,
+    drop: async () => {
+      await db.end();
+      const c = new pg.Client({ connectionString: admin.toString() });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function sessionIdOf(cookie: string): Promise<string> {
+  const response = await fetch(`${KRATOS_PUBLIC_URL}/sessions/whoami`, { headers: { cookie } });
+  if (!response.ok) throw new Error(`whoami ${response.status}`);
+  return ((await response.json()) as { id: string }).id;
+}
+
+export interface AuditRow {
+  event_type: string;
+  session_id: string | null;
+  identity_id: string | null;
+  metadata: Record<string, unknown>;
+}
+
+export async function auditRows(db: pg.Pool, sessionId: string): Promise<AuditRow[]> {
+  const { rows } = await db.query<AuditRow>("SELECT event_type, session_id, identity_id, metadata FROM security_audit WHERE session_id = $1 ORDER BY id", [sessionId]);
+  return rows;
+}

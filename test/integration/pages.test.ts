@@ -12,7 +12,7 @@ describe("protected pages through the running app", () => {
   for (const path of ["/dashboard", "/billing", "/settings", "/admin"]) {
     it(`${path} without a session redirects to sign-in with a same-origin return_to`, async () => {
       const response = await get(path);
-      assert.equal(response.status, 307);
+      assert.equal(response.status, 303);
       const location = new URL(response.headers.get("location") ?? "", APP_URL);
       assert.equal(location.pathname, "/login");
       assert.equal(location.searchParams.get("return_to"), path);

@@ -12,12 +12,20 @@ const params = z.object({
   reason: z.preprocess(first, z.enum(["idle", "absolute", "manual", "revoked"]).catch("manual")),
   // The page where the idle budget ran out; only its area's label is shown, never the raw value.
   area: z.preprocess(first, z.string().max(200).optional().catch(undefined)),
-  minutes: z.preprocess(first, z.coerce.number().int().min(0).max(100_000).optional().catch(undefined)),
+  /** the idle budget that ran out, in seconds */
+  after: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000).optional().catch(undefined)),
   return_to: z.preprocess(first, z.string().max(2048).optional().catch(undefined)),
 });
 
 function plural(n: number, word: string) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** 300 -> "5 minutes", 90 -> "90 seconds", 7200 -> "2 hours" */
+function duration(seconds: number): string {
+  if (seconds % 3600 === 0) return plural(seconds / 3600, "hour");
+  if (seconds % 60 === 0) return plural(seconds / 60, "minute");
+  return plural(seconds, "second");
 }
 
 export default async function SignedOutPage({ searchParams }: { searchParams: SearchParams }) {
@@ -28,10 +36,10 @@ export default async function SignedOutPage({ searchParams }: { searchParams: Se
   const where = area && area !== "normal pages" ? ` on ${area}` : "";
   const message = {
     idle:
-      p.minutes !== undefined
-        ? `You were signed out after ${plural(p.minutes, "minute")} of inactivity${where}.`
+      p.after !== undefined
+        ? `You were signed out after ${duration(p.after)} of inactivity${where}.`
         : `You were signed out after a period of inactivity${where}.`,
-    absolute: `You were signed out because your session reached its maximum length of ${plural(Math.round(policy.absoluteSeconds / 3600), "hour")}.`,
+    absolute: `You were signed out because your session reached its maximum length of ${duration(policy.absoluteSeconds)}.`,
     manual: "You have signed out.",
     revoked: "Your session was ended by an administrator or from another device.",
   }[p.reason];

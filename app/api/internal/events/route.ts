@@ -1,0 +1,37 @@
+/**
+ * POST /api/internal/events: the Edge gate's reports (session ends, step-ups) for the audit trail.
+ * Only signed requests from the gate are accepted (lib/session/internal-channel.ts). Answers 202 as soon as
+ * the event is queued: the outbox writes it, retrying while PostgreSQL is down.
+ */
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { recordSessionEnd } from "@/lib/activity/store";
+import { auditEventSchema, sessionEndSchema } from "@/lib/audit/events";
+import { audit } from "@/lib/audit/write";
+import { readEdgeEnv } from "@/lib/config/env.js";
+import { INTERNAL_AUTH_HEADER, verifyInternal } from "@/lib/session/internal-channel";
+
+const message = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("session_end"), end: sessionEndSchema }).strict(),
+  z.object({ type: z.literal("audit"), event: auditEventSchema.refine((e) => e.eventType.startsWith("step_up_"), "only step-up events") }).strict(),
+]);
+
+export async function POST(request: Request) {
+  const text = await request.text();
+  if (text.length > 8192) return NextResponse.json({ error: "body_too_large" }, { status: 413 });
+  const url = new URL(request.url);
+  if (!(await verifyInternal(readEdgeEnv().SESSION_SECRET, request.headers.get(INTERNAL_AUTH_HEADER), "POST", `${url.pathname}${url.search}`, text))) {
+    return NextResponse.json({ error: "forbidden" }, { status: 403 });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return NextResponse.json({ error: "invalid_json" }, { status: 400 });
+  }
+  const parsed = message.safeParse(data);
+  if (!parsed.success) return NextResponse.json({ error: "invalid_body", message: parsed.error.issues[0]?.message }, { status: 400 });
+  if (parsed.data.type === "session_end") recordSessionEnd(parsed.data.end);
+  else audit(parsed.data.event);
+  return NextResponse.json({ queued: true }, { status: 202 });
+}

@@ -1,0 +1,120 @@
+import "server-only";
+/**
+ * The server-side activity record (table session_activity) and the exactly-once end of a session.
+ */
+import type { PoolClient } from "pg";
+import { insertAudit } from "@/lib/audit/write";
+import { sessionEndAudit, type SessionEnd } from "@/lib/audit/events";
+import { db } from "@/lib/db/pool";
+import { enqueue } from "./outbox";
+
+export interface ActivityWrite {
+  sessionId: string;
+  identityId: string;
+  lastActivityAt: number;
+  lastPath: string;
+  budgetSeconds: number | null;
+  absoluteDeadline: number;
+}
+
+/** Upsert that only ever moves last activity forward, and never touches an ended session. */
+export async function writeActivity(a: ActivityWrite): Promise<void> {
+  await db().query(
+    `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
+     VALUES ($1, $2, to_timestamp($3::float8 / 1000), $4, $5::int, to_timestamp(($3::float8 + $5::int * 1000.0) / 1000), to_timestamp($6::float8 / 1000))
+     ON CONFLICT (session_id) DO UPDATE SET
+       last_activity_at = EXCLUDED.last_activity_at,
+       last_path = EXCLUDED.last_path,
+       budget_seconds = EXCLUDED.budget_seconds,
+       idle_deadline = EXCLUDED.idle_deadline,
+       absolute_deadline = EXCLUDED.absolute_deadline,
+       updated_at = now()
+     WHERE session_activity.ended_at IS NULL AND session_activity.last_activity_at <= EXCLUDED.last_activity_at`,
+    [a.sessionId, a.identityId, a.lastActivityAt, a.lastPath, a.budgetSeconds, a.absoluteDeadline],
+  );
+}
+
+export async function readActivity(sessionId: string): Promise<{ lastActivityAt: number; lastPath: string; ended: boolean } | null> {
+  const { rows } = await db().query<{ la: string; last_path: string; ended: boolean }>(
+    "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, last_path, ended_at IS NOT NULL AS ended FROM session_activity WHERE session_id = $1",
+    [sessionId],
+  );
+  const row = rows[0];
+  return row ? { lastActivityAt: Number(row.la), lastPath: row.last_path, ended: row.ended } : null;
+}
+
+/**
+ * Marks a session ended and writes its audit row in one transaction, only if nobody ended it before
+ * (the gate, a request, another instance's sweeper): exactly one row per expiry.
+ * Returns whether this call was the one that ended it.
+ */
+export async function claimEnd(client: PoolClient, end: SessionEnd): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline, ended_at, end_reason)
+     VALUES ($1, $2, now(), $3, NULL, NULL, to_timestamp($4::float8 / 1000), now(), $5)
+     ON CONFLICT (session_id) DO UPDATE SET ended_at = now(), end_reason = EXCLUDED.end_reason, updated_at = now()
+     WHERE session_activity.ended_at IS NULL`,
+    [end.sessionId, end.identityId, end.lastPath, end.absoluteDeadline, end.reason],
+  );
+  if (rowCount === 0) return false;
+  await insertAudit(client, sessionEndAudit(end));
+  return true;
+}
+
+export async function endSessionNow(end: SessionEnd): Promise<boolean> {
+  const client = await db().connect();
+  try {
+    await client.query("BEGIN");
+    const claimed = await claimEnd(client, end);
+    await client.query("COMMIT");
+    return claimed;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Queued (retried while PostgreSQL is down): the revocation in Kratos has already happened. */
+export function recordSessionEnd(end: SessionEnd): void {
+  enqueue(`end ${end.reason}`, async () => {
+    await endSessionNow(end);
+  });
+}
+
+/** Marks a session ended for another reason (manual sign-out, admin) so the sweeper leaves it alone. */
+export async function markEnded(client: Pick<PoolClient, "query">, sessionId: string, reason: "manual" | "admin"): Promise<void> {
+  await client.query("UPDATE session_activity SET ended_at = now(), end_reason = $2, updated_at = now() WHERE session_id = $1 AND ended_at IS NULL", [
+    sessionId,
+    reason,
+  ]);
+}
+
+// ---- throttled activity writes -------------------------------------------------------------------
+
+const g = globalThis as unknown as { __lastWritten?: Map<string, number> };
+const lastWritten = (g.__lastWritten ??= new Map());
+
+/**
+ * Writes the activity record at most once per `minIntervalMs` per session (per process). The server's
+ * record therefore lags real activity by at most that interval: the sweeper adds it as slack.
+ * `force` writes at once (e.g. "keep me signed in"). Returns whether a write was queued.
+ */
+export function noteActivity(a: ActivityWrite, minIntervalMs: number, force = false): boolean {
+  const previous = lastWritten.get(a.sessionId);
+  if (!force && previous !== undefined && a.lastActivityAt - previous < minIntervalMs) return false;
+  if (previous !== undefined && a.lastActivityAt <= previous && !force) return false;
+  lastWritten.set(a.sessionId, a.lastActivityAt);
+  if (lastWritten.size > 100_000) {
+    const oldest = lastWritten.keys().next().value;
+    if (oldest !== undefined) lastWritten.delete(oldest);
+  }
+  enqueue("activity", () => writeActivity(a));
+  return true;
+}
+
+/** A manual sign-out or an admin's revocation: the sweeper must leave the session alone. Queued. */
+export function recordOtherEnd(sessionId: string, reason: "manual" | "admin"): void {
+  enqueue(`end ${reason}`, () => markEnded(db(), sessionId, reason));
+}

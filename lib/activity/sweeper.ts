@@ -1,0 +1,122 @@
+import "server-only";
+/**
+ * The sweeper: revokes, in Kratos, every session idle past its budget (plus the activity-write slack) or
+ * past its absolute deadline, even when its browser never comes back.
+ *
+ * Safe with several app instances at once: rows are claimed with FOR UPDATE SKIP LOCKED inside one
+ * transaction, and claimEnd() ends a session only if nobody ended it before, so each expiry is revoked
+ * once and gets exactly one audit row. A session Kratos cannot revoke right now stays live in the table
+ * and is retried on the next pass.
+ */
+import { readPolicy } from "@/lib/config/env.js";
+import { db } from "@/lib/db/pool";
+import { revokeSession } from "@/lib/kratos/admin";
+import { areaFor } from "@/lib/policy/idle-rule";
+import { claimEnd } from "./store";
+
+export interface SweepResult {
+  due: number;
+  ended: number;
+  failed: number;
+}
+
+interface DueRow {
+  session_id: string;
+  identity_id: string;
+  last_path: string;
+  budget_seconds: number | null;
+  idle_seconds: number;
+  absolute_ms: string;
+  absolute: boolean;
+}
+
+export async function sweepOnce(
+  opts: { slackSeconds?: number; limit?: number; concurrency?: number; revoke?: (id: string) => Promise<void> } = {},
+): Promise<SweepResult> {
+  const policy = readPolicy();
+  const slack = opts.slackSeconds ?? policy.activityWriteSeconds;
+  const revoke = opts.revoke ?? revokeSession;
+  const client = await db().connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<DueRow>(
+      `SELECT session_id, identity_id, last_path, budget_seconds,
+              extract(epoch FROM now() - last_activity_at)::float8 AS idle_seconds,
+              (extract(epoch FROM absolute_deadline) * 1000)::bigint AS absolute_ms,
+              absolute_deadline <= now() AS absolute
+         FROM session_activity
+        WHERE ended_at IS NULL
+          AND (idle_deadline < now() - make_interval(secs => $1) OR absolute_deadline <= now())
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED`,
+      [slack, opts.limit ?? 1000],
+    );
+    let ended = 0;
+    let failed = 0;
+    const queue = [...rows];
+    // Kratos calls run concurrently; statements on the transaction's one client run one at a time.
+    let dbTurn: Promise<unknown> = Promise.resolve();
+    const serially = <T>(work: () => Promise<T>): Promise<T> => {
+      const result = dbTurn.then(work);
+      dbTurn = result.catch(() => undefined);
+      return result;
+    };
+    const worker = async () => {
+      for (let row = queue.shift(); row; row = queue.shift()) {
+        try {
+          await revoke(row.session_id);
+        } catch (error) {
+          failed += 1;
+          if (failed === 1) console.error(`[sweeper] revocation failed, will retry next pass: ${(error as Error).message}`);
+          continue;
+        }
+        const claimed = await serially(() => claimEnd(client, {
+          sessionId: row.session_id,
+          identityId: row.identity_id,
+          reason: row.absolute ? "absolute" : "idle",
+          detectedBy: "sweeper",
+          lastPath: row.last_path,
+          area: areaFor(row.last_path, policy).area.label,
+          idleSeconds: row.idle_seconds,
+          budgetSeconds: row.budget_seconds,
+          absoluteDeadline: Number(row.absolute_ms),
+        }));
+        if (claimed) ended += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, Math.max(1, rows.length)) }, worker));
+    await client.query("COMMIT");
+    return { due: rows.length, ended, failed };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+const g = globalThis as unknown as { __sweeper?: ReturnType<typeof setInterval> };
+
+/** Starts the periodic sweep in this process (instrumentation.ts). Idempotent. */
+export function startSweeper(): void {
+  if (g.__sweeper) return;
+  const policy = readPolicy();
+  let running = false;
+  let lastError = "";
+  g.__sweeper = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const result = await sweepOnce();
+      if (result.ended > 0) console.log(`[sweeper] ended ${result.ended} abandoned session(s)`);
+      lastError = "";
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== lastError) console.error(`[sweeper] pass failed, will retry: ${message}`);
+      lastError = message;
+    } finally {
+      running = false;
+    }
+  }, policy.sweepIntervalSeconds * 1000);
+  g.__sweeper.unref?.();
+}

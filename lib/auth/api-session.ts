@@ -1,0 +1,29 @@
+import "server-only";
+/**
+ * apiSession(): verifySession() for route handlers: the same check, answered with JSON instead of redirects.
+ */
+import { NextResponse } from "next/server";
+import { NO_STORE } from "@/lib/gate/responses";
+import { checkSession, type CheckKind, type LiveSession } from "./session-check";
+
+export type ApiSessionResult = { ok: true; session: LiveSession } | { ok: false; response: NextResponse };
+
+function json(status: number, body: Record<string, unknown>) {
+  return NextResponse.json(body, { status, headers: { "cache-control": NO_STORE } });
+}
+
+export async function apiSession(kind: Extract<CheckKind, "api" | "poll" | "heartbeat"> = "api"): Promise<ApiSessionResult> {
+  const result = await checkSession(kind);
+  switch (result.status) {
+    case "ok":
+      return { ok: true, session: result.session };
+    case "no-session":
+      return { ok: false, response: json(401, { error: "unauthenticated", message: "Please sign in." }) };
+    case "step-up":
+      return { ok: false, response: json(401, { error: "step_up_required", message: "Please confirm it's you: sign in again." }) };
+    case "signed-out":
+      return { ok: false, response: json(401, { error: "signed_out", reason: result.reason, message: "Your session has ended." }) };
+    case "unavailable":
+      return { ok: false, response: json(503, { error: "auth_unavailable", message: "The sign-in service is unavailable. Please try again shortly." }) };
+  }
+}

@@ -1,0 +1,148 @@
+import "server-only";
+/**
+ * The Node side of enforcement: the same evaluation as the Edge gate (lib/session/evaluate.ts), run for
+ * every page, server action and route handler, so nothing runs on an expired session even if the
+ * middleware matcher misses a route. Side effects of a decision (revocation, audit, the throttled
+ * server-side activity write) happen here; callers turn the result into a redirect or a JSON answer.
+ */
+import { after } from "next/server";
+import { cookies, headers } from "next/headers";
+import { cache } from "react";
+import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
+import { noteActivity, readActivity, recordSessionEnd } from "@/lib/activity/store";
+import { audit } from "@/lib/audit/write";
+import { revokeSession } from "@/lib/kratos/admin";
+import { whoami } from "@/lib/kratos/session";
+import { areaFor, budgetFor, deviceFrom, type Budget } from "@/lib/policy/idle-rule";
+import { ACTIVITY_COOKIE, type ActivityRecord } from "@/lib/session/activity-record";
+import { evaluate, type Evaluation, type ServerActivity, type SessionView } from "@/lib/session/evaluate";
+import type { RequestKind } from "@/lib/session/request-kind";
+import { PATH_HEADER } from "./constants";
+
+export type CheckKind = Extract<RequestKind, "page" | "action" | "api" | "poll" | "heartbeat">;
+
+export interface LiveSession extends SessionView {
+  /** the signed record after this request (route handlers may re-issue it) */
+  record: ActivityRecord;
+  /** budget governing the last activity, and its deadline (null: no idle limit) */
+  budget: Budget;
+  idleDeadline: number | null;
+  absoluteDeadline: number;
+  device: "desktop" | "mobile";
+}
+
+export type CheckResult =
+  | { status: "ok"; session: LiveSession }
+  | { status: "no-session" }
+  | { status: "unavailable" }
+  | { status: "signed-out"; reason: "idle" | "absolute" | "revoked"; area?: string; budgetSeconds?: number | null }
+  | { status: "step-up" };
+
+async function serverActivity(sessionId: string): Promise<ServerActivity> {
+  try {
+    const row = await readActivity(sessionId);
+    return row && !row.ended ? { lastActivityAt: row.lastActivityAt, lastPath: row.lastPath } : null;
+  } catch {
+    return "unavailable";
+  }
+}
+
+/** The requested path as the gate saw it (or "/" when no gate ran: the normal budget, never a looser one). */
+export async function requestPath(): Promise<string> {
+  const value = (await headers()).get(PATH_HEADER) ?? "/";
+  return value.split("?")[0] || "/";
+}
+
+export const checkSession = cache(async (kind: CheckKind): Promise<CheckResult> => {
+  const env = readEdgeEnv();
+  const policy = readPolicy();
+  const h = await headers();
+  const jar = await cookies();
+  const now = Date.now();
+  const path = await requestPath();
+  const device = deviceFrom(h.get("sec-ch-ua-mobile"), h.get("user-agent"));
+  const evaluation: Evaluation = await evaluate(
+    {
+      now,
+      path,
+      kind,
+      device,
+      cookieHeader: h.get("cookie") ?? "",
+      kratosCookie: jar.get(env.KRATOS_SESSION_COOKIE)?.value,
+      recordCookie: jar.get(ACTIVITY_COOKIE)?.value,
+      policy,
+      secret: env.SESSION_SECRET,
+    },
+    { whoami, serverActivity },
+  );
+
+  switch (evaluation.outcome) {
+    case "no-session":
+      return { status: "no-session" };
+    case "unavailable":
+      return { status: "unavailable" };
+    case "ended":
+      return { status: "signed-out", reason: evaluation.reason, area: evaluation.lastPath };
+    case "expire": {
+      const { session, decision } = evaluation;
+      await revokeSession(session.sessionId); // throws KratosUnavailableError: deny, never pretend
+      const idle = decision.kind === "expire" && decision.reason === "idle" ? decision : null;
+      recordSessionEnd({
+        sessionId: session.sessionId,
+        identityId: session.identityId,
+        reason: idle ? "idle" : "absolute",
+        detectedBy: "request",
+        lastPath: evaluation.lastPath,
+        area: idle?.budget.area.label ?? areaFor(evaluation.lastPath, policy).area.label,
+        idleSeconds: idle?.idleSeconds ?? null,
+        budgetSeconds: idle?.budget.seconds ?? null,
+        absoluteDeadline: session.expiresAt,
+      });
+      return { status: "signed-out", reason: idle ? "idle" : "absolute", area: evaluation.lastPath, budgetSeconds: idle?.budget.seconds };
+    }
+    case "step-up": {
+      const { session, decision } = evaluation;
+      if (evaluation.stepUpStarted && decision.kind === "step-up") {
+        audit({
+          eventType: "step_up_required",
+          identityId: session.identityId,
+          sessionId: session.sessionId,
+          metadata: { page: path, area: decision.budget.area.label, idle_seconds: Math.round(decision.idleSeconds), budget_seconds: decision.budget.seconds },
+        });
+      }
+      return { status: "step-up" };
+    }
+    case "allow": {
+      const { session, record } = evaluation;
+      const subject = { role: session.role, preference: session.preference, device };
+      const budget = budgetFor(record.lp, subject, policy);
+      const absoluteDeadline = Math.min(session.expiresAt, session.authenticatedAt + policy.absoluteSeconds * 1000);
+      // IMPORTANT: throttled. The server's record lags real activity by at most activityWriteSeconds; the
+      // sweeper waits that long past a deadline, so it never ends a session that was still in use.
+      after(() => {
+        noteActivity(
+          {
+            sessionId: session.sessionId,
+            identityId: session.identityId,
+            lastActivityAt: record.la,
+            lastPath: record.lp,
+            budgetSeconds: budget.seconds,
+            absoluteDeadline,
+          },
+          policy.activityWriteSeconds * 1000,
+        );
+      });
+      return {
+        status: "ok",
+        session: {
+          ...session,
+          record,
+          budget,
+          idleDeadline: budget.seconds === null ? null : record.la + budget.seconds * 1000,
+          absoluteDeadline,
+          device,
+        },
+      };
+    }
+  }
+});

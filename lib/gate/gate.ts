@@ -1,0 +1,152 @@
+/**
+ * THE GATE (run by middleware.ts on the Edge runtime for pages, server actions and API routes).
+ * Web APIs only: no `pg`, no `node:` modules (a test enforces it), so a move to proxy.ts is a rename.
+ *
+ *   no Kratos session        -> sign-in, with a same-origin return_to
+ *   Kratos unreachable       -> 503 (fail closed; never a sign-out, never signed in)
+ *   expire (idle | absolute) -> revoke in Kratos (admin API), audit, clear cookies, /signed-out?reason=...
+ *   step-up                  -> Kratos login with refresh=true, back to the requested page
+ *   allow                    -> the request goes on with a refreshed signed activity record and no-store
+ */
+import { NextResponse, type NextRequest } from "next/server";
+import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
+import { PATH_HEADER } from "@/lib/auth/constants";
+import { revokeSession } from "@/lib/kratos/admin";
+import { whoami } from "@/lib/kratos/session";
+import { areaFor, deviceFrom } from "@/lib/policy/idle-rule";
+import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord } from "@/lib/session/activity-record";
+import { evaluate, type ServerActivity } from "@/lib/session/evaluate";
+import { internalFetch } from "@/lib/session/internal-channel";
+import { replaceCookie } from "@/lib/session/cookie-header";
+import { classify, wantsJson } from "@/lib/session/request-kind";
+import { NO_STORE, signedOut, toLogin, unavailable } from "./responses";
+
+let config: { env: ReturnType<typeof readEdgeEnv>; policy: ReturnType<typeof readPolicy> } | undefined;
+function settings() {
+  return (config ??= { env: readEdgeEnv(), policy: readPolicy() });
+}
+
+async function serverActivity(sessionId: string): Promise<ServerActivity> {
+  const { env } = settings();
+  try {
+    const response = await internalFetch(env.APP_INTERNAL_URL ?? env.APP_URL, env.SESSION_SECRET, "GET", `/api/internal/activity?sid=${sessionId}`);
+    if (response.status === 404) return null;
+    if (!response.ok) return "unavailable";
+    const body = (await response.json()) as { lastActivityAt: number; lastPath: string };
+    return { lastActivityAt: body.lastActivityAt, lastPath: body.lastPath };
+  } catch {
+    return "unavailable";
+  }
+}
+
+async function report(body: unknown): Promise<void> {
+  const { env } = settings();
+  try {
+    const response = await internalFetch(env.APP_INTERNAL_URL ?? env.APP_URL, env.SESSION_SECRET, "POST", "/api/internal/events", body);
+    if (!response.ok) console.error(`[gate] audit report refused: HTTP ${response.status}`);
+  } catch (error) {
+    console.error(`[gate] audit report failed: ${(error as Error).message}`);
+  }
+}
+
+export async function gate(request: NextRequest): Promise<NextResponse> {
+  const { env, policy } = settings();
+  const path = request.nextUrl.pathname;
+  const kind = classify({ method: request.method, path, header: (n) => request.headers.get(n) });
+  // Headers the Node side trusts are always set here, never taken from the browser.
+  request.headers.set(PATH_HEADER, `${path}${request.nextUrl.search}`);
+  if (kind === "public" || kind === "internal") return NextResponse.next({ request: { headers: request.headers } });
+
+  const asJson = wantsJson(kind);
+  const now = Date.now();
+  const evaluation = await evaluate(
+    {
+      now,
+      path,
+      kind,
+      device: deviceFrom(request.headers.get("sec-ch-ua-mobile"), request.headers.get("user-agent")),
+      cookieHeader: request.headers.get("cookie") ?? "",
+      kratosCookie: request.cookies.get(env.KRATOS_SESSION_COOKIE)?.value,
+      recordCookie: request.cookies.get(ACTIVITY_COOKIE)?.value,
+      policy,
+      secret: env.SESSION_SECRET,
+    },
+    { whoami, serverActivity },
+  );
+  if (evaluation.ignoredRecord) console.warn(`[gate] ignored an activity record (${evaluation.ignoredRecord}) on ${path}`);
+
+  switch (evaluation.outcome) {
+    case "no-session":
+      return toLogin(request, asJson);
+    case "unavailable":
+      console.error(`[gate] Kratos unavailable (${evaluation.detail}): answering 503`);
+      return unavailable(asJson);
+    case "ended":
+      return signedOut(request, asJson, { reason: evaluation.reason, area: evaluation.lastPath }, env.KRATOS_SESSION_COOKIE);
+    case "expire": {
+      const { session, decision } = evaluation;
+      try {
+        await revokeSession(session.sessionId);
+      } catch (error) {
+        // Could not end it in Kratos: deny (fail closed) rather than pretend it ended.
+        console.error(`[gate] ${(error as Error).message}`);
+        return unavailable(asJson);
+      }
+      const budget = decision.kind === "expire" && decision.reason === "idle" ? decision.budget : null;
+      await report({
+        type: "session_end",
+        end: {
+          sessionId: session.sessionId,
+          identityId: session.identityId,
+          reason: decision.kind === "expire" ? decision.reason : "idle",
+          detectedBy: "gate",
+          lastPath: evaluation.lastPath,
+          area: budget?.area.label ?? areaFor(evaluation.lastPath, policy).area.label,
+          idleSeconds: decision.kind === "expire" && decision.reason === "idle" ? decision.idleSeconds : null,
+          budgetSeconds: budget?.seconds ?? null,
+          absoluteDeadline: session.expiresAt,
+        },
+      });
+      return signedOut(
+        request,
+        asJson,
+        { reason: decision.kind === "expire" ? decision.reason : "idle", area: evaluation.lastPath, budgetSeconds: budget?.seconds },
+        env.KRATOS_SESSION_COOKIE,
+      );
+    }
+    case "step-up": {
+      const { session, decision } = evaluation;
+      if (evaluation.stepUpStarted && decision.kind === "step-up") {
+        await report({
+          type: "audit",
+          event: {
+            eventType: "step_up_required",
+            identityId: session.identityId,
+            sessionId: session.sessionId,
+            metadata: { page: path, area: decision.budget.area.label, idle_seconds: Math.round(decision.idleSeconds), budget_seconds: decision.budget.seconds },
+          },
+        });
+      }
+      const response = toLogin(request, asJson, { refresh: true });
+      response.cookies.set(ACTIVITY_COOKIE, await encodeRecord(evaluation.record, env.SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
+      return response;
+    }
+    case "allow": {
+      const { session, record } = evaluation;
+      if (evaluation.stepUpCompleted) {
+        await report({
+          type: "audit",
+          event: { eventType: "step_up_completed", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: path } },
+        });
+      }
+      const value = await encodeRecord(record, env.SESSION_SECRET);
+      // The Node side sees the refreshed record in this same request (verifySession then needs no Kratos call).
+      // IMPORTANT: edit the raw header; request.cookies.set() re-encodes every cookie, Kratos' included.
+      request.headers.set("cookie", replaceCookie(request.headers.get("cookie") ?? "", ACTIVITY_COOKIE, value));
+      const response = NextResponse.next({ request: { headers: request.headers } });
+      response.cookies.set(ACTIVITY_COOKIE, value, activityCookieOptions(process.env.NODE_ENV === "production"));
+      response.headers.set("cache-control", NO_STORE);
+      return response;
+    }
+  }
+}

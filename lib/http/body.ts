@@ -1,0 +1,45 @@
+/**
+ * Reads a JSON request body with a hard size limit (413 fast, before parsing) and a zod schema
+ * (400 with the reason). Nothing is recorded for a refused body.
+ */
+import type { z } from "zod";
+
+export type BodyResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 413 | 415; error: string; message: string };
+
+export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = 4096): Promise<BodyResult<z.infer<S>>> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) return { ok: false, status: 413, error: "body_too_large", message: `The body must be at most ${maxBytes} bytes.` };
+  const type = request.headers.get("content-type") ?? "";
+  if (type && !type.toLowerCase().startsWith("application/json")) {
+    return { ok: false, status: 415, error: "unsupported_media_type", message: "Send application/json." };
+  }
+  // Count bytes as they arrive: a missing or false Content-Length must not let a large body through.
+  const reader = request.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        return { ok: false, status: 413, error: "body_too_large", message: `The body must be at most ${maxBytes} bytes.` };
+      }
+      chunks.push(value);
+    }
+  }
+  const text = new TextDecoder().decode(Buffer.concat(chunks));
+  let data: unknown;
+  try {
+    data = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    return { ok: false, status: 400, error: "invalid_json", message: "The body is not valid JSON." };
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
+    return { ok: false, status: 400, error: "invalid_body", message: detail };
+  }
+  return { ok: true, value: parsed.data };
+}

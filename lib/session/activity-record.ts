@@ -1,0 +1,88 @@
+/**
+ * The signed activity record: a cookie that carries a session's last activity between requests, so the
+ * Edge gate decides without a database and asks Kratos at most once per revalidation interval.
+ *
+ * Security model:
+ * - Format `v1.<base64url(JSON)>.<base64url(HMAC-SHA256)>`, key derived from SESSION_SECRET for this purpose
+ *   only. There is no algorithm field to confuse: v1 means HMAC-SHA256, anything else is refused.
+ * - Bound to one Kratos session (`sid`) and to the exact Kratos cookie it was checked with (`tok`, a hash;
+ *   never the cookie value): a record cannot be moved to another session, and a cached identity is only
+ *   trusted for the cookie it was checked with.
+ * - A forged, tampered or foreign record is ignored (and logged by the caller); it never grants anything.
+ *   Deleting it never resets the idle clock: the gate then takes the last activity the server knows, or
+ *   authenticated_at.
+ * - Replaying an older record of the same session only makes the session look *more* idle.
+ * - Cookie: HttpOnly, SameSite=Lax, Path=/, Secure in production; it holds no secret and no token.
+ */
+import { z } from "zod";
+import { fromBase64Url, fromUtf8, hmacKey, sha256, sign, toBase64Url, utf8, verify } from "./crypto";
+
+export const ACTIVITY_COOKIE = "idle_act";
+const LABEL = "activity-record-v1";
+const MAX_COOKIE_LENGTH = 1500;
+
+const recordSchema = z
+  .object({
+    /** Kratos session id */
+    sid: z.uuid(),
+    /** base64url(SHA-256(Kratos cookie value))[0..22]: the cookie the identity below was checked with */
+    tok: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+    iid: z.uuid(),
+    /** the user's own email and name, for display without asking Kratos (the cookie is HttpOnly) */
+    em: z.string().max(320),
+    nm: z.string().max(100),
+    role: z.enum(["user", "admin"]),
+    /** the user's idle preference (minutes), null = policy default */
+    pref: z.union([z.literal(0), z.literal(15), z.literal(30), z.literal(60), z.null()]),
+    /** Kratos authenticated_at and expires_at (epoch ms) */
+    aa: z.number().int().nonnegative(),
+    exp: z.number().int().nonnegative(),
+    /** last activity (epoch ms) and the path whose budget governs it */
+    la: z.number().int().nonnegative(),
+    lp: z.string().startsWith("/").max(256),
+    /** when Kratos was last asked (epoch ms) */
+    ck: z.number().int().nonnegative(),
+    /** a step-up was required at this time (epoch ms), pending until a newer authentication */
+    su: z.number().int().nonnegative().nullable(),
+  })
+  .strict();
+
+export type ActivityRecord = z.infer<typeof recordSchema>;
+
+export type ReadResult =
+  | { status: "valid"; record: ActivityRecord }
+  | { status: "missing" }
+  | { status: "invalid"; reason: "format" | "signature" | "payload" };
+
+export async function cookieToken(kratosCookieValue: string): Promise<string> {
+  return toBase64Url(await sha256(kratosCookieValue)).slice(0, 22);
+}
+
+export async function encodeRecord(record: ActivityRecord, secret: string): Promise<string> {
+  const payload = toBase64Url(utf8(JSON.stringify(record)));
+  const signature = await sign(await hmacKey(secret, LABEL), `v1.${payload}`);
+  return `v1.${payload}.${signature}`;
+}
+
+export async function decodeRecord(value: string | undefined, secret: string): Promise<ReadResult> {
+  if (value === undefined || value === "") return { status: "missing" };
+  if (value.length > MAX_COOKIE_LENGTH) return { status: "invalid", reason: "format" };
+  const parts = value.split(".");
+  if (parts.length !== 3 || parts[0] !== "v1" || !parts[1] || !parts[2]) return { status: "invalid", reason: "format" };
+  const [version, payload, signature] = parts as [string, string, string];
+  if (!(await verify(await hmacKey(secret, LABEL), `${version}.${payload}`, signature))) {
+    return { status: "invalid", reason: "signature" };
+  }
+  const bytes = fromBase64Url(payload);
+  if (!bytes) return { status: "invalid", reason: "payload" };
+  try {
+    const parsed = recordSchema.safeParse(JSON.parse(fromUtf8(bytes)));
+    return parsed.success ? { status: "valid", record: parsed.data } : { status: "invalid", reason: "payload" };
+  } catch {
+    return { status: "invalid", reason: "payload" };
+  }
+}
+
+export function activityCookieOptions(production: boolean) {
+  return { httpOnly: true, sameSite: "lax" as const, path: "/", secure: production, maxAge: 60 * 60 * 48 };
+}

@@ -1,0 +1,176 @@
+/**
+ * One evaluation of a request's session, shared by the Edge gate (middleware.ts) and verifySession()
+ * (pages, server actions, route handlers). Web APIs only; I/O comes in through `deps`.
+ *
+ * 1. No Kratos cookie -> "no-session".
+ * 2. The signed activity record is read. Kratos is asked (whoami) only when the record is missing, invalid,
+ *    checked with another cookie, or older than `revalidateSeconds`: that interval bounds how long a
+ *    revocation made elsewhere (admin, another app) can go unnoticed.
+ * 3. Kratos unreachable -> "unavailable" (deny, but never a sign-out). Kratos 401 -> "ended".
+ * 4. The idle rule (lib/policy/idle-rule.ts) decides: allow / step-up / expire.
+ */
+import type { PolicyConfig } from "@/lib/config/policy-config.js";
+import type { WhoamiResult } from "@/lib/kratos/types";
+import { decide, type Decision, type Device, type Subject } from "@/lib/policy/idle-rule";
+import { cookieToken, decodeRecord, type ActivityRecord } from "./activity-record";
+import { isActivity, type RequestKind } from "./request-kind";
+
+export interface SessionView {
+  sessionId: string;
+  identityId: string;
+  email: string;
+  name: string;
+  role: "user" | "admin";
+  preference: 0 | 15 | 30 | 60 | undefined;
+  authenticatedAt: number;
+  expiresAt: number;
+}
+
+export type ServerActivity = { lastActivityAt: number; lastPath: string } | null | "unavailable";
+
+export interface EvaluateDeps {
+  whoami: (cookieHeader: string) => Promise<WhoamiResult>;
+  /** The last activity the server knows for a session (used only when the record is missing). */
+  serverActivity: (sessionId: string) => Promise<ServerActivity>;
+}
+
+export interface EvaluateInput {
+  now: number;
+  path: string;
+  kind: RequestKind;
+  device: Device;
+  cookieHeader: string;
+  kratosCookie: string | undefined;
+  recordCookie: string | undefined;
+  policy: PolicyConfig;
+  secret: string;
+}
+
+interface Common {
+  /** why a presented record was ignored (for the log; never its value) */
+  ignoredRecord: "format" | "signature" | "payload" | undefined;
+  askedKratos: boolean;
+}
+
+export type Evaluation = Common &
+  (
+    | { outcome: "no-session" }
+    | { outcome: "ended"; reason: "idle" | "absolute" | "revoked"; lastPath: string | undefined }
+    | { outcome: "unavailable"; detail: string }
+    | {
+        outcome: "expire" | "step-up" | "allow";
+        session: SessionView;
+        decision: Decision;
+        record: ActivityRecord;
+        /** the governing path of the last activity */
+        lastPath: string;
+        /** a pending step-up was just satisfied by a newer authentication */
+        stepUpCompleted: boolean;
+        /** this evaluation is the first to require a step-up (not yet pending) */
+        stepUpStarted: boolean;
+      }
+  );
+
+function viewFromRecord(r: ActivityRecord): SessionView {
+  return { sessionId: r.sid, identityId: r.iid, email: r.em, name: r.nm, role: r.role, preference: r.pref ?? undefined, authenticatedAt: r.aa, expiresAt: r.exp };
+}
+
+export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promise<Evaluation> {
+  const { now, policy } = input;
+  if (!input.kratosCookie) return { outcome: "no-session", ignoredRecord: undefined, askedKratos: false };
+
+  const read = await decodeRecord(input.recordCookie, input.secret);
+  const ignoredRecord = read.status === "invalid" ? read.reason : undefined;
+  let record = read.status === "valid" ? read.record : undefined;
+  const tok = await cookieToken(input.kratosCookie);
+
+  const fresh = record !== undefined && record.tok === tok && record.ck <= now && now - record.ck < policy.revalidateSeconds * 1000;
+  let session: SessionView;
+  let askedKratos = false;
+  if (fresh && record) {
+    session = viewFromRecord(record);
+  } else {
+    askedKratos = true;
+    const who = await deps.whoami(input.cookieHeader);
+    if (who.status === "unavailable") return { outcome: "unavailable", detail: who.detail, ignoredRecord, askedKratos };
+    if (who.status === "none") {
+      if (!record) return { outcome: "no-session", ignoredRecord, askedKratos };
+      // Kratos ended it: tell the user why, as far as the record knows.
+      const d = decide(
+        { now, authenticatedAt: record.aa, expiresAt: record.exp, lastActivityAt: record.la, lastActivityPath: record.lp },
+        record.lp,
+        { role: record.role, preference: record.pref ?? undefined, device: input.device },
+        policy,
+      );
+      const reason = d.kind === "expire" ? d.reason : "revoked";
+      return { outcome: "ended", reason, lastPath: record.lp, ignoredRecord, askedKratos };
+    }
+    const s = who.session;
+    session = {
+      sessionId: s.sessionId,
+      identityId: s.identityId,
+      email: s.email,
+      name: s.name,
+      role: s.role,
+      preference: s.preference,
+      authenticatedAt: s.authenticatedAt,
+      expiresAt: s.expiresAt,
+    };
+    // A record of another session (an older sign-in in this browser, or a moved cookie) says nothing here.
+    if (record && record.sid !== s.sessionId) record = undefined;
+  }
+
+  let lastActivityAt = record?.la;
+  let lastPath = record?.lp;
+  if (!record) {
+    // IMPORTANT: a missing record never resets the idle clock: ask the server, else count from authentication.
+    const server = await deps.serverActivity(session.sessionId);
+    if (server && server !== "unavailable") {
+      lastActivityAt = server.lastActivityAt;
+      lastPath = server.lastPath;
+    }
+  }
+
+  const subject: Subject = { role: session.role, preference: session.preference, device: input.device };
+  const apiLike = input.kind === "api" || input.kind === "poll" || input.kind === "heartbeat";
+  // API calls are judged against the page the user is on, never a budget of their own.
+  const requested = apiLike ? (lastPath ?? "/") : input.path;
+  const decision = decide(
+    { now, authenticatedAt: session.authenticatedAt, expiresAt: session.expiresAt, lastActivityAt, lastActivityPath: lastPath },
+    requested,
+    subject,
+    policy,
+  );
+
+  const pendingStepUp = record?.su ?? null;
+  const stepUpCompleted = pendingStepUp !== null && session.authenticatedAt > pendingStepUp;
+  const effectiveLast = Math.max(session.authenticatedAt, lastActivityAt ?? session.authenticatedAt);
+  const active = decision.kind === "allow" && isActivity(input.kind);
+  const next: ActivityRecord = {
+    sid: session.sessionId,
+    tok,
+    iid: session.identityId,
+    em: session.email.slice(0, 320),
+    nm: session.name.slice(0, 100),
+    role: session.role,
+    pref: session.preference ?? null,
+    aa: session.authenticatedAt,
+    exp: session.expiresAt,
+    la: active ? now : effectiveLast,
+    lp: active && (input.kind === "page" || input.kind === "action") ? input.path.slice(0, 256) : (lastPath ?? requested).slice(0, 256),
+    ck: askedKratos ? now : (record?.ck ?? now),
+    su: decision.kind === "step-up" ? (stepUpCompleted ? now : (pendingStepUp ?? now)) : stepUpCompleted ? null : pendingStepUp,
+  };
+  const outcome = decision.kind === "allow" ? "allow" : decision.kind === "step-up" ? "step-up" : "expire";
+  return {
+    outcome,
+    session,
+    decision,
+    record: next,
+    lastPath: lastPath ?? requested,
+    stepUpCompleted,
+    stepUpStarted: decision.kind === "step-up" && (pendingStepUp === null || stepUpCompleted),
+    ignoredRecord,
+    askedKratos,
+  };
+}

@@ -1,0 +1,17 @@
+import { chromium } from "@playwright/test";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-gpu","--disable-background-networking","--disable-component-update","--disable-sync","--disable-quic","--no-first-run"] });
+const p = await b.newPage();
+p.on("response", r => { if (r.status() >= 300) console.log("resp", r.status(), r.url()); });
+await p.goto("http://localhost:3100/registration");
+const email = `probe${Date.now()}@example.com`;
+await p.fill('input[name="traits.email"]', email);
+await p.fill('input[name="traits.name"]', "Probe");
+await p.fill('input[name="password"]', "a-very-long-passphrase-123");
+await p.getByRole("button", { name: /sign up/i }).click();
+await p.waitForTimeout(4000);
+console.log("after:", p.url());
+await p.getByRole("button", { name: /^sign out$/i }).click();
+await p.waitForTimeout(3000);
+console.log("after signout:", p.url());
+console.log((await p.content()).slice(0, 200));
+await b.close();

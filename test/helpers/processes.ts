@@ -1,0 +1,97 @@
+/**
+ * Starts extra app instances (the same production build, another port and policy) and extra Kratos
+ * instances (same database and secrets, other ports) for tests that need their own budgets or must stop
+ * Kratos without disturbing the rest of the run. Everything is stopped by the returned stop().
+ */
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { sleep } from "./http";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      await response.body?.cancel();
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+}
+
+export interface AppInstance {
+  url: string;
+  logs: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startApp(opts: { port: number; policy: Record<string, unknown>; env?: Record<string, string> }): Promise<AppInstance> {
+  const url = `http://localhost:${opts.port}`;
+  const logFile = path.join(mkdtempSync(path.join(tmpdir(), "app-")), "next.log");
+  const child = spawn("bash", ["-c", `exec npx next start --hostname localhost --port ${opts.port} > "${logFile}" 2>&1`], {
+    cwd: ROOT,
+    detached: true,
+    stdio: "ignore",
+    env: { ...process.env, APP_URL: url, APP_INTERNAL_URL: url, IDLE_POLICY: JSON.stringify(opts.policy), NEXT_DIST_DIR: ".next-test", ...opts.env },
+  });
+  await waitFor(`${url}/api/health`, 30_000);
+  return {
+    url,
+    logs: () => readFileSync(logFile, "utf8"),
+    stop: async () => {
+      killGroup(child.pid);
+      await sleep(300);
+    },
+  };
+}
+
+export interface KratosInstance {
+  publicUrl: string;
+  adminUrl: string;
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/** A second Kratos on other ports, sharing the run's database and secrets (sessions are valid on both). */
+export function kratosInstance(publicPort: number, adminPort: number, appUrl: string): KratosInstance {
+  const stateDir = mkdtempSync(path.join(tmpdir(), "kratos-"));
+  const publicUrl = `http://localhost:${publicPort}`;
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
+  const env = {
+    ...process.env,
+    STACK_NAME: "it-kratos",
+    STATE_DIR: stateDir,
+    KRATOS_PUBLIC_PORT: String(publicPort),
+    KRATOS_ADMIN_PORT: String(adminPort),
+    KRATOS_PUBLIC_URL: publicUrl,
+    KRATOS_ADMIN_URL: adminUrl,
+    APP_URL: appUrl,
+    KRATOS_EXTRA_RETURN_URLS: "",
+  };
+  return {
+    publicUrl,
+    adminUrl,
+    start: async () => {
+      execFileSync("bash", ["-c", ". scripts/lib.sh; load_stack_config; ensure_kratos_binary; start_kratos"], { cwd: ROOT, env, stdio: "ignore" });
+    },
+    stop: async () => {
+      execFileSync("bash", ["-c", `. scripts/lib.sh; stop_pidfile "${stateDir}/kratos.pid"`], { cwd: ROOT, env, stdio: "ignore" });
+    },
+  };
+}
