@@ -22,6 +22,9 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   reactStrictMode: true,
+  // IMPORTANT: keep Next's router headers (next-router-prefetch, rsc) visible to middleware.ts, so the gate
+  // can tell a <Link> prefetch (never activity) from a navigation. Without it they are stripped.
+  skipProxyUrlNormalize: true,
   experimental: {
     // forbidden() -> app/forbidden.tsx with a real 403 status for non-admins.
     authInterrupts: true,

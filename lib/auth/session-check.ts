@@ -19,7 +19,7 @@ import { evaluate, type Evaluation, type ServerActivity, type SessionView } from
 import type { RequestKind } from "@/lib/session/request-kind";
 import { PATH_HEADER } from "./constants";
 
-export type CheckKind = Extract<RequestKind, "page" | "action" | "api" | "poll" | "heartbeat">;
+export type CheckKind = Extract<RequestKind, "page" | "action" | "api" | "poll" | "heartbeat" | "prefetch">;
 
 export interface LiveSession extends SessionView {
   /** the signed record after this request (route handlers may re-issue it) */
@@ -67,7 +67,7 @@ export const checkSession = cache(async (kind: CheckKind): Promise<CheckResult> 
       path,
       kind,
       device,
-      cookieHeader: h.get("cookie") ?? "",
+      kratosCookieName: env.KRATOS_SESSION_COOKIE,
       kratosCookie: jar.get(env.KRATOS_SESSION_COOKIE)?.value,
       recordCookie: jar.get(ACTIVITY_COOKIE)?.value,
       policy,

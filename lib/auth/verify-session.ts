@@ -12,8 +12,10 @@ import { checkSession, requestPath, type LiveSession } from "./session-check";
 export type VerifiedSession = LiveSession;
 
 export async function verifySession(): Promise<VerifiedSession> {
-  const isAction = (await headers()).get("next-action") !== null;
-  const result = await checkSession(isAction ? "action" : "page");
+  const h = await headers();
+  // A router prefetch renders the page too, but is not the user's activity.
+  const kind = h.get("next-action") !== null ? "action" : h.get("next-router-prefetch") !== null ? "prefetch" : "page";
+  const result = await checkSession(kind);
   const back = encodeURIComponent(await requestPath());
   switch (result.status) {
     case "ok":

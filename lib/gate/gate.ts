@@ -49,12 +49,20 @@ async function report(body: unknown): Promise<void> {
   }
 }
 
+/** The query string without Next's `_rsc` cache-buster (kept because flight headers are not normalized). */
+function searchWithoutRsc(request: NextRequest): string {
+  const params = new URLSearchParams(request.nextUrl.search);
+  params.delete("_rsc");
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
 export async function gate(request: NextRequest): Promise<NextResponse> {
   const { env, policy } = settings();
   const path = request.nextUrl.pathname;
   const kind = classify({ method: request.method, path, header: (n) => request.headers.get(n) });
   // Headers the Node side trusts are always set here, never taken from the browser.
-  request.headers.set(PATH_HEADER, `${path}${request.nextUrl.search}`);
+  request.headers.set(PATH_HEADER, `${path}${searchWithoutRsc(request)}`);
   if (kind === "public" || kind === "internal") return NextResponse.next({ request: { headers: request.headers } });
 
   const asJson = wantsJson(kind);
@@ -65,7 +73,7 @@ export async function gate(request: NextRequest): Promise<NextResponse> {
       path,
       kind,
       device: deviceFrom(request.headers.get("sec-ch-ua-mobile"), request.headers.get("user-agent")),
-      cookieHeader: request.headers.get("cookie") ?? "",
+      kratosCookieName: env.KRATOS_SESSION_COOKIE,
       kratosCookie: request.cookies.get(env.KRATOS_SESSION_COOKIE)?.value,
       recordCookie: request.cookies.get(ACTIVITY_COOKIE)?.value,
       policy,

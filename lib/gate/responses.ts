@@ -12,7 +12,10 @@ function json(status: number, body: Record<string, unknown>, headers: Record<str
 }
 
 function returnPathOf(request: NextRequest): string {
-  return `${request.nextUrl.pathname}${request.nextUrl.search}`;
+  const params = new URLSearchParams(request.nextUrl.search);
+  params.delete("_rsc");
+  const search = params.toString();
+  return `${request.nextUrl.pathname}${search ? `?${search}` : ""}`;
 }
 
 export function toLogin(request: NextRequest, asJson: boolean, opts: { refresh?: boolean } = {}): NextResponse {

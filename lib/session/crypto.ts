@@ -48,7 +48,8 @@ export async function sign(key: CryptoKey, data: string): Promise<string> {
 /** Constant-time verification (crypto.subtle.verify). */
 export async function verify(key: CryptoKey, data: string, signature: string): Promise<boolean> {
   const bytes = fromBase64Url(signature);
-  if (!bytes || bytes.length !== 32) return false;
+  // Only the canonical spelling: base64url's last character has spare bits that atob() ignores.
+  if (!bytes || bytes.length !== 32 || toBase64Url(bytes) !== signature) return false;
   return crypto.subtle.verify("HMAC", key, bytes, encoder.encode(data));
 }
 

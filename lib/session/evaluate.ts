@@ -39,7 +39,8 @@ export interface EvaluateInput {
   path: string;
   kind: RequestKind;
   device: Device;
-  cookieHeader: string;
+  /** Kratos' session cookie name and value (decoded); only this cookie is sent to Kratos. */
+  kratosCookieName: string;
   kratosCookie: string | undefined;
   recordCookie: string | undefined;
   policy: PolicyConfig;
@@ -91,7 +92,10 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
     session = viewFromRecord(record);
   } else {
     askedKratos = true;
-    const who = await deps.whoami(input.cookieHeader);
+    // IMPORTANT: rebuild the header from the parsed value: Next re-serializes request cookies after
+    // middleware sets one (URL-encoding "=" to "%3D"), which Kratos cannot read. Kratos' values are
+    // base64, so the parsed value is exactly what Kratos issued. No other cookie is sent to Kratos.
+    const who = await deps.whoami(`${input.kratosCookieName}=${input.kratosCookie}`);
     if (who.status === "unavailable") return { outcome: "unavailable", detail: who.detail, ignoredRecord, askedKratos };
     if (who.status === "none") {
       if (!record) return { outcome: "no-session", ignoredRecord, askedKratos };

@@ -26,10 +26,29 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-function killGroup(pid: number | undefined): void {
+async function portOpen(port: number): Promise<boolean> {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Stops the whole process group and waits until the port is really free (a next start can linger). */
+async function killGroup(pid: number | undefined, port: number): Promise<void> {
   if (!pid) return;
   try {
     process.kill(-pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  for (let i = 0; i < 50 && (await portOpen(port)); i++) await sleep(100);
+  try {
+    process.kill(-pid, "SIGKILL");
   } catch {
     // already gone
   }
@@ -43,6 +62,7 @@ export interface AppInstance {
 
 export async function startApp(opts: { port: number; policy: Record<string, unknown>; env?: Record<string, string> }): Promise<AppInstance> {
   const url = `http://localhost:${opts.port}`;
+  if (await portOpen(opts.port)) throw new Error(`port ${opts.port} is already in use: another app instance is still running`);
   const logFile = path.join(mkdtempSync(path.join(tmpdir(), "app-")), "next.log");
   const child = spawn("bash", ["-c", `exec npx next start --hostname localhost --port ${opts.port} > "${logFile}" 2>&1`], {
     cwd: ROOT,
@@ -54,10 +74,7 @@ export async function startApp(opts: { port: number; policy: Record<string, unkn
   return {
     url,
     logs: () => readFileSync(logFile, "utf8"),
-    stop: async () => {
-      killGroup(child.pid);
-      await sleep(300);
-    },
+    stop: () => killGroup(child.pid, opts.port),
   };
 }
 

@@ -146,6 +146,22 @@ describe("idle gate (app instance with budgets in seconds)", () => {
     assert.equal(await whoamiStatus(kratosCookie), 401);
   });
 
+  it("router prefetches (a <Link> in view) are not activity", async () => {
+    const { jar } = await signedInJar();
+    assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
+    await sleep(4_000);
+    const headers = { rsc: "1", "next-router-prefetch": "1" };
+    let prefetch = await hit(app.url, "/dashboard?_rsc=abc", jar, { headers });
+    // Next answers 307 to the canonical `_rsc` cache-buster first; follow it like the router does.
+    if (prefetch.status === 307 && prefetch.location) prefetch = await hit(app.url, prefetch.location, jar, { headers });
+    assert.equal(prefetch.status, 200);
+    assert.match(prefetch.headers.get("content-type") ?? "", /text\/x-component/, "an RSC prefetch payload");
+    await sleep(3_000); // 7 s since the last real activity: past the 6 s budget
+    const next = await hit(app.url, "/dashboard", jar);
+    assert.equal(next.status, 303);
+    assert.equal(new URL(next.location ?? "", app.url).searchParams.get("reason"), "idle");
+  });
+
   it("the heartbeat moves the deadline; the strictest open page's budget governs", async () => {
     const { jar } = await signedInJar();
     assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);

@@ -1,0 +1,601 @@
+/**
+ * Tests for evaluate() (lib/session/evaluate.ts), the session evaluation shared by the Edge gate and
+ * verifySession(). Kratos (whoami) and the server's activity store are stubs that count their calls; the
+ * clock is fixed (T0) and passed in as `now`. Budgets are small: 60 s on desktop, 30 s on /billing,
+ * Kratos re-asked every 15 s.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readPolicy } from "../config/env.js";
+import type { PolicyConfig } from "../config/policy-config.js";
+import type { SessionInfo, WhoamiResult } from "../kratos/types";
+import { cookieToken, encodeRecord, type ActivityRecord } from "./activity-record";
+import { evaluate, type EvaluateDeps, type EvaluateInput, type Evaluation, type ServerActivity } from "./evaluate";
+
+const SEC = 1000;
+/** Fixed epoch: 2025-01-01T00:00:00Z. */
+const T0 = Date.UTC(2025, 0, 1, 0, 0, 0);
+const at = (seconds: number): number => T0 + seconds * SEC;
+
+const SECRET = "unit-test-secret-0123456789abcdef0123456789";
+const OTHER_SECRET = "another-secret-fedcba9876543210fedcba9876543210";
+const KRATOS_COOKIE = "MTczNTY4OTYwMHxrcmF0b3Mtc2Vzc2lvbi0x";
+const KRATOS_COOKIE_2 = "MTczNTY4OTY1OHxrcmF0b3Mtc2Vzc2lvbi0y";
+const SID = "3f0c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a60";
+const OTHER_SID = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
+const IID = "7b9e1c2d-4a5f-4e6b-8c7d-9e0f1a2b3c4d";
+
+const policy: PolicyConfig = {
+  ...readPolicy({}),
+  idleDesktopSeconds: 60,
+  ceilings: [{ prefix: "/billing", seconds: 30, label: "Billing" }],
+  revalidateSeconds: 15,
+};
+
+function kratosSession(overrides: Partial<SessionInfo> = {}): SessionInfo {
+  return {
+    sessionId: SID,
+    identityId: IID,
+    email: "ada@example.com",
+    name: "Ada Lovelace",
+    role: "user",
+    preference: undefined,
+    authenticatedAt: T0,
+    expiresAt: T0 + 24 * 3600 * SEC,
+    aal: "aal1",
+    ...overrides,
+  };
+}
+
+const ok = (overrides: Partial<SessionInfo> = {}): WhoamiResult => ({ status: "ok", session: kratosSession(overrides) });
+const NONE: WhoamiResult = { status: "none" };
+const UNAVAILABLE: WhoamiResult = { status: "unavailable", detail: "x" };
+
+interface Fake {
+  deps: EvaluateDeps;
+  calls: { whoami: string[]; serverActivity: string[] };
+}
+
+function fake(who: WhoamiResult = ok(), server: ServerActivity = null): Fake {
+  const calls: Fake["calls"] = { whoami: [], serverActivity: [] };
+  return {
+    calls,
+    deps: {
+      whoami: async (cookieHeader) => {
+        calls.whoami.push(cookieHeader);
+        return who;
+      },
+      serverActivity: async (sessionId) => {
+        calls.serverActivity.push(sessionId);
+        return server;
+      },
+    },
+  };
+}
+
+function input(overrides: Partial<EvaluateInput> = {}): EvaluateInput {
+  const kratosCookie = "kratosCookie" in overrides ? overrides.kratosCookie : KRATOS_COOKIE;
+  return {
+    now: at(10),
+    path: "/dashboard",
+    kind: "page",
+    device: "desktop",
+    kratosCookieName: "ory_kratos_session",
+    kratosCookie,
+    recordCookie: undefined,
+    policy,
+    secret: SECRET,
+    ...overrides,
+  };
+}
+
+/** A record as the gate would have written it after a page view on /dashboard at 10 s (Kratos asked then). */
+async function record(overrides: Partial<ActivityRecord> = {}, kratosCookie = KRATOS_COOKIE): Promise<ActivityRecord> {
+  return {
+    sid: SID,
+    tok: await cookieToken(kratosCookie),
+    iid: IID,
+    em: "ada@example.com",
+    nm: "Ada Lovelace",
+    role: "user",
+    pref: null,
+    aa: T0,
+    exp: T0 + 24 * 3600 * SEC,
+    la: at(10),
+    lp: "/dashboard",
+    ck: at(10),
+    su: null,
+    ...overrides,
+  };
+}
+
+async function cookie(overrides: Partial<ActivityRecord> = {}, kratosCookie = KRATOS_COOKIE): Promise<string> {
+  return encodeRecord(await record(overrides, kratosCookie), SECRET);
+}
+
+/** Narrows to the outcomes that carry a decision and a record. */
+function judged(e: Evaluation) {
+  if (e.outcome !== "allow" && e.outcome !== "step-up" && e.outcome !== "expire") {
+    assert.fail(`expected allow, step-up or expire, got ${JSON.stringify(e)}`);
+  }
+  return e;
+}
+
+/** Runs the way the gate does: evaluate, then hand the encoded record to the next request. */
+async function next(e: Evaluation): Promise<string> {
+  return encodeRecord(judged(e).record, SECRET);
+}
+
+describe("evaluate: no Kratos cookie", () => {
+  const cases: { name: string; kratosCookie: string | undefined; withRecord: boolean }[] = [
+    { name: "cookie absent", kratosCookie: undefined, withRecord: false },
+    { name: "cookie empty", kratosCookie: "", withRecord: false },
+    { name: "cookie absent, a valid activity record present", kratosCookie: undefined, withRecord: true },
+  ];
+  for (const c of cases) {
+    it(`${c.name} → no-session without asking Kratos or the server`, async () => {
+      const f = fake();
+      const e = await evaluate(input({ kratosCookie: c.kratosCookie, recordCookie: c.withRecord ? await cookie() : undefined }), f.deps);
+      assert.deepEqual(e, { outcome: "no-session", ignoredRecord: undefined, askedKratos: false });
+      assert.deepEqual(f.calls, { whoami: [], serverActivity: [] });
+    });
+  }
+});
+
+describe("evaluate: the first request (no activity record)", () => {
+  it("asks Kratos once, allows, and writes a record bound to the session and the cookie", async () => {
+    const f = fake();
+    const i = input({ now: at(10), path: "/dashboard", kind: "page" });
+    const e = judged(await evaluate(i, f.deps));
+    assert.equal(e.outcome, "allow");
+    // Only Kratos' own cookie is sent to Kratos, rebuilt from the parsed value.
+    assert.deepEqual(f.calls.whoami, [`ory_kratos_session=${i.kratosCookie}`]);
+    assert.deepEqual(f.calls.serverActivity, [SID], "a missing record asks the server for the last activity");
+    assert.equal(e.askedKratos, true);
+    assert.equal(e.ignoredRecord, undefined);
+    assert.deepEqual(e.record, {
+      sid: SID,
+      tok: await cookieToken(KRATOS_COOKIE),
+      iid: IID,
+      em: "ada@example.com",
+      nm: "Ada Lovelace",
+      role: "user",
+      pref: null,
+      aa: T0,
+      exp: T0 + 24 * 3600 * SEC,
+      la: at(10),
+      lp: "/dashboard",
+      ck: at(10),
+      su: null,
+    });
+    assert.deepEqual(e.session, {
+      sessionId: SID,
+      identityId: IID,
+      email: "ada@example.com",
+      name: "Ada Lovelace",
+      role: "user",
+      preference: undefined,
+      authenticatedAt: T0,
+      expiresAt: T0 + 24 * 3600 * SEC,
+    });
+    assert.equal(e.stepUpStarted, false);
+    assert.equal(e.stepUpCompleted, false);
+  });
+
+  it("the record never contains the Kratos cookie value", async () => {
+    const e = judged(await evaluate(input(), fake().deps));
+    assert.ok(!JSON.stringify(e.record).includes(KRATOS_COOKIE));
+  });
+
+  it("the user's preference is carried into the record", async () => {
+    const e = judged(await evaluate(input(), fake(ok({ preference: 15, role: "admin" })).deps));
+    assert.equal(e.record.pref, 15);
+    assert.equal(e.record.role, "admin");
+  });
+});
+
+describe("evaluate: Kratos is re-asked only after revalidateSeconds (15 s)", () => {
+  const cases: { afterMs: number; asks: boolean }[] = [
+    { afterMs: 0, asks: false },
+    { afterMs: 5 * SEC, asks: false },
+    { afterMs: 14 * SEC, asks: false },
+    { afterMs: 15 * SEC - 1, asks: false },
+    { afterMs: 15 * SEC, asks: true },
+    { afterMs: 16 * SEC, asks: true },
+    { afterMs: 50 * SEC, asks: true },
+  ];
+  for (const c of cases) {
+    it(`${c.afterMs / SEC} s after the first request → Kratos ${c.asks ? "asked" : "NOT asked"}`, async () => {
+      const first = await evaluate(input({ now: at(10) }), fake().deps);
+      const f = fake();
+      const now = at(10) + c.afterMs;
+      const e = judged(await evaluate(input({ now, recordCookie: await next(first) }), f.deps));
+      assert.equal(e.outcome, "allow");
+      assert.equal(f.calls.whoami.length, c.asks ? 1 : 0);
+      assert.equal(e.askedKratos, c.asks);
+      assert.deepEqual(f.calls.serverActivity, [], "a valid record of this session needs no server lookup");
+      assert.equal(e.record.ck, c.asks ? now : at(10), "ck moves only when Kratos was asked");
+      assert.equal(e.record.la, now);
+    });
+  }
+
+  it("a fresh record is trusted for the identity (Kratos' newer answer is not seen until revalidation)", async () => {
+    const f = fake(ok({ name: "Renamed" }));
+    const e = judged(await evaluate(input({ now: at(15), recordCookie: await cookie() }), f.deps));
+    assert.equal(e.session.name, "Ada Lovelace");
+    assert.deepEqual(f.calls.whoami, []);
+  });
+
+  it("a record checked with another Kratos cookie (tok mismatch) → Kratos asked", async () => {
+    const f = fake();
+    const e = judged(await evaluate(input({ now: at(15), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie() }), f.deps));
+    assert.equal(f.calls.whoami.length, 1);
+    assert.equal(e.askedKratos, true);
+    assert.equal(e.record.tok, await cookieToken(KRATOS_COOKIE_2), "the new record is bound to the cookie just checked");
+    assert.equal(e.outcome, "allow");
+  });
+
+  it("a record whose ck is in the future → Kratos asked", async () => {
+    const f = fake();
+    const e = judged(await evaluate(input({ now: at(15), recordCookie: await cookie({ ck: at(3600) }) }), f.deps));
+    assert.equal(f.calls.whoami.length, 1);
+    assert.equal(e.record.ck, at(15));
+  });
+});
+
+describe("evaluate: Kratos unavailable → unavailable (never a sign-out)", () => {
+  const cases: { name: string; recordCookie: () => Promise<string | undefined> }[] = [
+    { name: "no record", recordCookie: async () => undefined },
+    { name: "a stale record within budget", recordCookie: () => cookie({ ck: at(10), la: at(10) }) },
+    { name: "a stale record idle past the budget", recordCookie: () => cookie({ ck: at(0), la: at(0) }) },
+    { name: "a record bound to another cookie", recordCookie: () => cookie({ ck: at(99) }, KRATOS_COOKIE_2) },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const f = fake(UNAVAILABLE);
+      const e = await evaluate(input({ now: at(100), recordCookie: await c.recordCookie() }), f.deps);
+      assert.deepEqual(e, { outcome: "unavailable", detail: "x", ignoredRecord: undefined, askedKratos: true });
+      assert.equal(f.calls.whoami.length, 1);
+    });
+  }
+});
+
+describe("evaluate: Kratos says there is no session", () => {
+  it("no record → no-session", async () => {
+    const f = fake(NONE);
+    const e = await evaluate(input({ now: at(10) }), f.deps);
+    assert.deepEqual(e, { outcome: "no-session", ignoredRecord: undefined, askedKratos: true });
+    assert.deepEqual(f.calls.serverActivity, []);
+  });
+
+  it("a tampered record → no-session (the record is not believed)", async () => {
+    const value = await cookie({ ck: at(0) });
+    const e = await evaluate(input({ now: at(100), recordCookie: `${value.slice(0, -3)}${value.slice(-3) === "AAA" ? "BBB" : "AAA"}` }), fake(NONE).deps);
+    assert.deepEqual(e, { outcome: "no-session", ignoredRecord: "signature", askedKratos: true });
+  });
+
+  const cases: { name: string; record: Partial<ActivityRecord>; now: number; reason: "revoked" | "idle" | "absolute"; lastPath: string }[] = [
+    { name: "idle 20 s on /dashboard (within 60 s) → revoked", record: { la: at(10), ck: at(10) }, now: at(30), reason: "revoked", lastPath: "/dashboard" },
+    { name: "idle exactly 60 s on /dashboard → revoked", record: { la: at(10), ck: at(10) }, now: at(70), reason: "revoked", lastPath: "/dashboard" },
+    { name: "idle 61 s on /dashboard → idle", record: { la: at(10), ck: at(10) }, now: at(71), reason: "idle", lastPath: "/dashboard" },
+    { name: "idle 29 s on /billing → revoked", record: { la: at(10), lp: "/billing", ck: at(10) }, now: at(39), reason: "revoked", lastPath: "/billing" },
+    { name: "idle 31 s on /billing → idle", record: { la: at(10), lp: "/billing", ck: at(10) }, now: at(41), reason: "idle", lastPath: "/billing" },
+    { name: "past the session's expires_at → absolute", record: { la: at(95), ck: at(80), exp: at(100) }, now: at(101), reason: "absolute", lastPath: "/dashboard" },
+    { name: "past the 4 h absolute lifetime → absolute", record: { la: at(4 * 3600 - 5), ck: at(4 * 3600 - 20) }, now: at(4 * 3600), reason: "absolute", lastPath: "/dashboard" },
+  ];
+  for (const c of cases) {
+    it(`a valid record, ${c.name}`, async () => {
+      const f = fake(NONE);
+      const e = await evaluate(input({ now: c.now, recordCookie: await cookie(c.record) }), f.deps);
+      assert.deepEqual(e, { outcome: "ended", reason: c.reason, lastPath: c.lastPath, ignoredRecord: undefined, askedKratos: true });
+      assert.equal(f.calls.whoami.length, 1);
+      assert.deepEqual(f.calls.serverActivity, []);
+    });
+  }
+
+  it("a fresh record bound to another cookie → Kratos asked → ended (revoked)", async () => {
+    const f = fake(NONE);
+    const e = await evaluate(input({ now: at(12), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie() }), f.deps);
+    assert.equal(f.calls.whoami.length, 1);
+    assert.equal(e.outcome, "ended");
+  });
+});
+
+describe("evaluate: a record of another session says nothing about this one", () => {
+  // Kratos says the session is SID, authenticated 70 s ago; the record (of OTHER_SID) claims activity 1 s ago.
+  const now = at(70);
+  const cases: { name: string; recordSid: string; server: ServerActivity; outcome: Evaluation["outcome"]; serverAsked: boolean }[] = [
+    { name: "record of another session, server knows nothing → idle from authentication (70 s) → expire", recordSid: OTHER_SID, server: null, outcome: "expire", serverAsked: true },
+    {
+      name: "record of another session, server saw activity 10 s ago → allow",
+      recordSid: OTHER_SID,
+      server: { lastActivityAt: now - 10 * SEC, lastPath: "/dashboard" },
+      outcome: "allow",
+      serverAsked: true,
+    },
+    { name: "control: the same record of this session → its activity 1 s ago counts → allow", recordSid: SID, server: null, outcome: "allow", serverAsked: false },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const f = fake(ok({ sessionId: SID }), c.server);
+      const recordCookie = await cookie({ sid: c.recordSid, la: now - SEC, ck: at(0) });
+      const e = judged(await evaluate(input({ now, recordCookie }), f.deps));
+      assert.equal(e.outcome, c.outcome);
+      assert.deepEqual(f.calls.serverActivity, c.serverAsked ? [SID] : []);
+      assert.equal(e.record.sid, SID, "the new record belongs to the session Kratos named");
+      assert.equal(e.ignoredRecord, undefined);
+    });
+  }
+});
+
+describe("evaluate: a missing record never resets the idle clock", () => {
+  const now = at(100);
+  const cases: {
+    name: string;
+    authenticatedSecondsAgo: number;
+    server: ServerActivity;
+    path: string;
+    outcome: "allow" | "expire" | "step-up";
+    idleSeconds?: number;
+    lastPath: string;
+  }[] = [
+    {
+      name: "server: last activity 45 s ago on /billing → expire (idle, Billing budget)",
+      authenticatedSecondsAgo: 100,
+      server: { lastActivityAt: now - 45 * SEC, lastPath: "/billing" },
+      path: "/dashboard",
+      outcome: "expire",
+      idleSeconds: 45,
+      lastPath: "/billing",
+    },
+    {
+      name: "server: last activity 10 s ago on /dashboard → allow (authentication 100 s ago is not used)",
+      authenticatedSecondsAgo: 100,
+      server: { lastActivityAt: now - 10 * SEC, lastPath: "/dashboard" },
+      path: "/dashboard",
+      outcome: "allow",
+      lastPath: "/dashboard",
+    },
+    {
+      name: "server: last activity 40 s ago on /dashboard, requesting /billing → step-up",
+      authenticatedSecondsAgo: 100,
+      server: { lastActivityAt: now - 40 * SEC, lastPath: "/dashboard" },
+      path: "/billing",
+      outcome: "step-up",
+      idleSeconds: 40,
+      lastPath: "/dashboard",
+    },
+    { name: "server: null, authenticated 61 s ago → expire (counts from authentication)", authenticatedSecondsAgo: 61, server: null, path: "/dashboard", outcome: "expire", idleSeconds: 61, lastPath: "/dashboard" },
+    { name: "server: null, authenticated 59 s ago → allow", authenticatedSecondsAgo: 59, server: null, path: "/dashboard", outcome: "allow", lastPath: "/dashboard" },
+    {
+      name: 'server: "unavailable", authenticated 61 s ago → expire (counts from authentication)',
+      authenticatedSecondsAgo: 61,
+      server: "unavailable",
+      path: "/dashboard",
+      outcome: "expire",
+      idleSeconds: 61,
+      lastPath: "/dashboard",
+    },
+    { name: 'server: "unavailable", authenticated 59 s ago → allow', authenticatedSecondsAgo: 59, server: "unavailable", path: "/dashboard", outcome: "allow", lastPath: "/dashboard" },
+    {
+      name: "server activity older than the authentication → counts from authentication (20 s) → allow",
+      authenticatedSecondsAgo: 20,
+      server: { lastActivityAt: now - 90 * SEC, lastPath: "/dashboard" },
+      path: "/dashboard",
+      outcome: "allow",
+      lastPath: "/dashboard",
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const f = fake(ok({ authenticatedAt: now - c.authenticatedSecondsAgo * SEC }), c.server);
+      const e = judged(await evaluate(input({ now, path: c.path }), f.deps));
+      assert.equal(e.outcome, c.outcome);
+      assert.deepEqual(f.calls.serverActivity, [SID]);
+      assert.equal(e.lastPath, c.lastPath);
+      if (c.idleSeconds !== undefined) {
+        assert.ok(e.decision.kind === "expire" || e.decision.kind === "step-up");
+        assert.ok("idleSeconds" in e.decision);
+        assert.equal(e.decision.idleSeconds, c.idleSeconds);
+      }
+      if (e.outcome === "allow") assert.equal(e.record.la, now);
+    });
+  }
+});
+
+describe("evaluate: which requests move the idle clock", () => {
+  // Record: page view on /dashboard at 10 s; this request at 20 s (record still fresh: no Kratos call).
+  const cases: { kind: EvaluateInput["kind"]; path: string; la: number; lp: string }[] = [
+    { kind: "page", path: "/settings", la: at(20), lp: "/settings" },
+    { kind: "action", path: "/settings", la: at(20), lp: "/settings" },
+    { kind: "api", path: "/api/things", la: at(20), lp: "/dashboard" },
+    { kind: "poll", path: "/api/session", la: at(10), lp: "/dashboard" },
+    { kind: "heartbeat", path: "/api/session/activity", la: at(10), lp: "/dashboard" },
+    { kind: "prefetch", path: "/billing", la: at(10), lp: "/dashboard" },
+    { kind: "prefetch", path: "/settings", la: at(10), lp: "/dashboard" },
+  ];
+  for (const c of cases) {
+    it(`${c.kind} ${c.path}: la ${c.la === at(20) ? "advances" : "stays"}, lp ${c.lp}`, async () => {
+      const f = fake();
+      const e = judged(await evaluate(input({ now: at(20), kind: c.kind, path: c.path, recordCookie: await cookie() }), f.deps));
+      assert.equal(e.outcome, "allow");
+      assert.equal(e.record.la, c.la);
+      assert.equal(e.record.lp, c.lp);
+      assert.deepEqual(f.calls.whoami, []);
+    });
+  }
+
+  const streams: { name: string; kinds: EvaluateInput["kind"][]; outcome: Evaluation["outcome"] }[] = [
+    { name: "polls and prefetches every 10 s do not keep a session alive", kinds: ["poll", "prefetch", "poll", "prefetch", "poll"], outcome: "expire" },
+    { name: "heartbeats through the gate do not either (the heartbeat route records activity itself)", kinds: ["heartbeat", "heartbeat", "heartbeat", "heartbeat", "heartbeat"], outcome: "expire" },
+    { name: "page views every 10 s do", kinds: ["page", "page", "page", "page", "page"], outcome: "allow" },
+    { name: "a single API call in between does", kinds: ["poll", "poll", "api", "poll", "poll"], outcome: "allow" },
+  ];
+  for (const s of streams) {
+    it(`${s.name}: page at 10 s, requests at 20..60 s, page at 71 s → ${s.outcome}`, async () => {
+      const f = fake();
+      let e = await evaluate(input({ now: at(10) }), f.deps);
+      for (const [n, kind] of s.kinds.entries()) {
+        const path = kind === "poll" ? "/api/session" : kind === "heartbeat" ? "/api/session/activity" : kind === "api" ? "/api/things" : "/dashboard";
+        e = await evaluate(input({ now: at(20 + 10 * n), kind, path, recordCookie: await next(e) }), f.deps);
+        assert.equal(e.outcome, "allow", `${kind} at ${20 + 10 * n} s`);
+      }
+      e = await evaluate(input({ now: at(71), recordCookie: await next(e) }), f.deps);
+      assert.equal(e.outcome, s.outcome);
+    });
+  }
+});
+
+describe("evaluate: API calls are judged against the page the user is on (record's lp)", () => {
+  it("api on /api/x while on /billing (idle 20 s) → allow with the Billing budget", async () => {
+    const e = judged(await evaluate(input({ now: at(30), kind: "api", path: "/api/x", recordCookie: await cookie({ lp: "/billing" }) }), fake().deps));
+    assert.equal(e.outcome, "allow");
+    assert.ok(e.decision.kind === "allow");
+    assert.deepEqual(e.decision.budget, { area: { prefix: "/billing", label: "Billing" }, seconds: 30 });
+    assert.equal(e.record.lp, "/billing");
+  });
+
+  it("api on /api/x while on /billing, idle 31 s → expire (idle)", async () => {
+    const e = judged(await evaluate(input({ now: at(41), kind: "api", path: "/api/x", recordCookie: await cookie({ lp: "/billing" }) }), fake().deps));
+    assert.equal(e.outcome, "expire");
+  });
+
+  const cases: { kind: EvaluateInput["kind"]; outcome: Evaluation["outcome"] }[] = [
+    { kind: "api", outcome: "allow" },
+    { kind: "poll", outcome: "allow" },
+    { kind: "heartbeat", outcome: "allow" },
+    { kind: "page", outcome: "step-up" },
+    { kind: "action", outcome: "step-up" },
+  ];
+  for (const c of cases) {
+    it(`${c.kind} for path /billing while on /dashboard, idle 40 s → ${c.outcome}`, async () => {
+      const e = judged(await evaluate(input({ now: at(50), kind: c.kind, path: "/billing", recordCookie: await cookie({ ck: at(45) }) }), fake().deps));
+      assert.equal(e.outcome, c.outcome);
+      assert.equal(e.record.la, c.outcome === "allow" && c.kind === "api" ? at(50) : at(10));
+    });
+  }
+});
+
+describe("evaluate: step-up for a stricter area", () => {
+  it("idle 40 s on /dashboard, then /billing → step-up; after re-authentication → allow and completed", async () => {
+    const f = fake();
+    // 1. Page view on /dashboard at 10 s.
+    const e1 = judged(await evaluate(input({ now: at(10), path: "/dashboard" }), f.deps));
+    assert.equal(e1.outcome, "allow");
+
+    // 2. /billing at 50 s: idle 40 s is within /dashboard's 60 s but past /billing's 30 s.
+    const e2 = judged(await evaluate(input({ now: at(50), path: "/billing", recordCookie: await next(e1) }), f.deps));
+    assert.equal(e2.outcome, "step-up");
+    assert.equal(e2.stepUpStarted, true);
+    assert.equal(e2.stepUpCompleted, false);
+    assert.ok(e2.decision.kind === "step-up");
+    assert.equal(e2.decision.idleSeconds, 40);
+    assert.equal(e2.decision.budget.seconds, 30);
+    assert.equal(e2.record.su, at(50));
+    assert.equal(e2.record.la, at(10), "a refused request is not activity");
+    assert.equal(e2.record.lp, "/dashboard");
+
+    // 3. /billing again at 55 s: still pending, not started again (audited once).
+    const e3 = judged(await evaluate(input({ now: at(55), path: "/billing", recordCookie: await next(e2) }), f.deps));
+    assert.equal(e3.outcome, "step-up");
+    assert.equal(e3.stepUpStarted, false);
+    assert.equal(e3.record.su, at(50));
+
+    // 4. Re-authenticated at 58 s (Kratos re-issued the cookie; authenticated_at is newer than su).
+    const f4 = fake(ok({ authenticatedAt: at(58) }));
+    const e4 = judged(await evaluate(input({ now: at(60), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e3) }), f4.deps));
+    assert.equal(f4.calls.whoami.length, 1);
+    assert.equal(e4.outcome, "allow");
+    assert.equal(e4.stepUpCompleted, true);
+    assert.equal(e4.stepUpStarted, false);
+    assert.equal(e4.record.su, null);
+    assert.equal(e4.record.aa, at(58));
+    assert.equal(e4.record.la, at(60));
+    assert.equal(e4.record.lp, "/billing");
+
+    // 5. The next request no longer reports a completion.
+    const e5 = judged(await evaluate(input({ now: at(62), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e4) }), f4.deps));
+    assert.equal(e5.outcome, "allow");
+    assert.equal(e5.stepUpCompleted, false);
+    assert.equal(e5.record.su, null);
+  });
+
+  it("Kratos still reports the old authentication → the step-up stays pending", async () => {
+    const f = fake(ok({ authenticatedAt: T0 }));
+    const e = judged(await evaluate(input({ now: at(60), path: "/billing", recordCookie: await cookie({ su: at(50), ck: at(40) }) }), f.deps));
+    assert.equal(f.calls.whoami.length, 1);
+    assert.equal(e.outcome, "step-up");
+    assert.equal(e.stepUpStarted, false);
+    assert.equal(e.stepUpCompleted, false);
+    assert.equal(e.record.su, at(50));
+  });
+
+  it("a step-up on /billing does not stop the user from going back to /dashboard", async () => {
+    const e = judged(await evaluate(input({ now: at(55), path: "/dashboard", recordCookie: await cookie({ su: at(50), ck: at(50) }) }), fake().deps));
+    assert.equal(e.outcome, "allow");
+    assert.equal(e.record.la, at(55));
+    assert.equal(e.record.su, at(50), "still pending: no newer authentication yet");
+  });
+});
+
+describe("evaluate: an untrustworthy record is ignored and Kratos decides", () => {
+  const cases: { name: string; recordCookie: () => Promise<string>; ignored: "format" | "signature" | "payload" }[] = [
+    {
+      name: "a tampered payload",
+      recordCookie: async () => {
+        const [v, p = "", s] = (await cookie()).split(".");
+        return `${v}.${p.slice(0, 10)}${p.charAt(10) === "A" ? "B" : "A"}${p.slice(11)}.${s}`;
+      },
+      ignored: "signature",
+    },
+    { name: "a record signed with another secret", recordCookie: async () => encodeRecord(await record(), OTHER_SECRET), ignored: "signature" },
+    { name: "garbage", recordCookie: async () => "abc", ignored: "format" },
+    { name: "a correctly signed record that fails the schema", recordCookie: async () => encodeRecord({ ...(await record()), sid: "not-a-uuid" }, SECRET), ignored: "payload" },
+  ];
+  for (const c of cases) {
+    it(`${c.name} → ignoredRecord "${c.ignored}", Kratos asked, allow`, async () => {
+      const f = fake(ok({ authenticatedAt: at(0) }));
+      const e = judged(await evaluate(input({ now: at(12), recordCookie: await c.recordCookie() }), f.deps));
+      assert.equal(e.ignoredRecord, c.ignored);
+      assert.equal(e.outcome, "allow");
+      assert.equal(f.calls.whoami.length, 1);
+      assert.deepEqual(f.calls.serverActivity, [SID], "treated as missing: the server is asked");
+      assert.equal(e.record.la, at(12));
+    });
+  }
+
+  it("a forged record claiming recent activity does not save an idle session", async () => {
+    // Authenticated 100 s ago, nothing known since; the forged record says "active 1 s ago".
+    const forged = await encodeRecord(await record({ la: at(99), ck: at(99) }), OTHER_SECRET);
+    const e = judged(await evaluate(input({ now: at(100), recordCookie: forged }), fake(ok({ authenticatedAt: at(0) })).deps));
+    assert.equal(e.ignoredRecord, "signature");
+    assert.equal(e.outcome, "expire");
+  });
+});
+
+describe("evaluate: absolute lifetime and device", () => {
+  it("a fresh record at the 4 h absolute deadline → expire (absolute) without asking Kratos", async () => {
+    const now = at(4 * 3600);
+    const f = fake();
+    const e = judged(await evaluate(input({ now, recordCookie: await cookie({ la: now - SEC, ck: now - SEC }) }), f.deps));
+    assert.equal(e.outcome, "expire");
+    assert.deepEqual(e.decision, { kind: "expire", reason: "absolute" });
+    assert.deepEqual(f.calls.whoami, []);
+  });
+
+  it("Kratos' expires_at earlier than the policy's lifetime → expire (absolute)", async () => {
+    const e = judged(await evaluate(input({ now: at(100) }), fake(ok({ expiresAt: at(100) })).deps));
+    assert.deepEqual(e.decision, { kind: "expire", reason: "absolute" });
+  });
+
+  const cases: { device: EvaluateInput["device"]; outcome: Evaluation["outcome"] }[] = [
+    { device: "desktop", outcome: "expire" },
+    { device: "mobile", outcome: "allow" },
+  ];
+  for (const c of cases) {
+    it(`idle 61 s on /dashboard on ${c.device} → ${c.outcome}`, async () => {
+      const e = judged(await evaluate(input({ now: at(71), device: c.device, recordCookie: await cookie() }), fake().deps));
+      assert.equal(e.outcome, c.outcome);
+    });
+  }
+});
