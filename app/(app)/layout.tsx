@@ -1,12 +1,15 @@
 import Link from "next/link";
+import { IdleSessionProvider } from "@/components/idle/idle-session-provider";
+import { SignOutButton } from "@/components/idle/sign-out-button";
 import { signOut } from "./actions";
 
 /**
- * Chrome for signed-in pages. IMPORTANT: it checks nothing; every page calls verifySession() itself.
+ * Chrome for signed-in pages, and the idle session provider (countdown, warning, tabs in step).
+ * IMPORTANT: it checks nothing; every page calls verifySession() itself.
  */
 export default function AppLayout({ children }: { children: React.ReactNode }) {
   return (
-    <>
+    <IdleSessionProvider signOutAction={signOut}>
       <header className="app-header">
         <nav aria-label="Main">
           <Link href="/dashboard">Dashboard</Link>
@@ -14,13 +17,9 @@ export default function AppLayout({ children }: { children: React.ReactNode }) {
           <Link href="/settings">Settings</Link>
           <Link href="/admin">Admin</Link>
         </nav>
-        <form action={signOut}>
-          <button type="submit" className="secondary">
-            Sign out
-          </button>
-        </form>
+        <SignOutButton action={signOut} />
       </header>
       <main className="app-main">{children}</main>
-    </>
+    </IdleSessionProvider>
   );
 }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SignedOutBeacon } from "@/components/idle/signed-out-beacon";
 import { z } from "zod";
 import type { SearchParams } from "@/lib/auth/search-params";
 import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
@@ -46,6 +47,7 @@ export default async function SignedOutPage({ searchParams }: { searchParams: Se
   const login = `/login${back ? `?return_to=${encodeURIComponent(back)}` : ""}`;
   return (
     <main className="auth-page">
+      <SignedOutBeacon url={`/signed-out?reason=${p.reason}`} />
       <section className="card" aria-labelledby="signed-out-title">
         <h1 id="signed-out-title">Signed out</h1>
         <p data-testid="signed-out-message">{message}</p>

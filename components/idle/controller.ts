@@ -1,0 +1,273 @@
+/**
+ * The browser half of idle sign-out, kept out of React so it can be read top to bottom.
+ *
+ * - Deadlines are the server's (GET /api/session), placed on the monotonic clock (lib/client/deadlines.ts).
+ * - No ticking while far from a deadline: one timer to the next point (warning, absolute warning, end);
+ *   one-second ticks only while the warning shows.
+ * - Activity (pointer, key, wheel, scroll, touch; passive, throttled) sends a heartbeat at most once per
+ *   heartbeat interval (≤ 30 s). Status polls are never activity (the server agrees).
+ * - Every tab in step through the tab bus: activity, new deadlines, "I'm here" and sign-outs.
+ * - Before showing the warning it asks the server (another tab may have moved the deadline); at the deadline
+ *   it asks again, and the server ends the session (revocation in Kratos, audit) and names the page to show.
+ * - Waking up (visible, bfcache restore, online, a timer that fired late: sleep) re-checks with the server
+ *   before showing anything.
+ */
+import { heartbeatInterval, secondsLeft, toDeadlines, type Deadlines, type SessionStatus } from "@/lib/client/deadlines";
+import { openTabBus, type TabBus, type TabMessage } from "@/lib/client/tab-bus";
+
+export type Phase =
+  | { kind: "active" }
+  /** `at`: when this tick was taken (monotonic); `startLeft`: seconds left when the warning opened */
+  | { kind: "warning"; idleAt: number; at: number; startLeft: number }
+  | { kind: "absolute-warning"; absoluteAt: number };
+
+export interface ControllerOptions {
+  path: string;
+  onPhase: (phase: Phase, deadlines: Deadlines | null) => void;
+}
+
+const ACTIVITY_EVENTS = ["pointerdown", "keydown", "wheel", "touchstart", "scroll"] as const;
+const LATE_MS = 2_000;
+
+export class IdleController {
+  private readonly tab = Math.random().toString(36).slice(2);
+  private bus: TabBus | undefined;
+  private deadlines: Deadlines | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerDueAt = 0;
+  private phase: Phase = { kind: "active" };
+  private lastHeartbeatAt = Number.NEGATIVE_INFINITY;
+  private lastActivitySeen = 0;
+  private activitySinceHeartbeat = false;
+  private leases = 0;
+  private leaseTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly paths = new Map<string, string>();
+  private stopped = false;
+  private leaving = false;
+
+  constructor(private readonly options: ControllerOptions) {}
+
+  start(): void {
+    this.paths.set(this.tab, this.options.path);
+    this.bus = openTabBus((m) => this.onMessage(m));
+    this.bus.post({ type: "path", tab: this.tab, path: this.options.path });
+    for (const type of ACTIVITY_EVENTS) window.addEventListener(type, this.onActivity, { passive: true, capture: true });
+    document.addEventListener("visibilitychange", this.onWake);
+    window.addEventListener("pageshow", this.onPageShow);
+    window.addEventListener("online", this.onWake);
+    window.addEventListener("pagehide", this.onPageHide);
+    void this.sync("poll");
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    clearInterval(this.leaseTimer);
+    for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, this.onActivity, { capture: true });
+    document.removeEventListener("visibilitychange", this.onWake);
+    window.removeEventListener("pageshow", this.onPageShow);
+    window.removeEventListener("online", this.onWake);
+    window.removeEventListener("pagehide", this.onPageHide);
+    this.bus?.post({ type: "closed", tab: this.tab });
+    this.bus?.close();
+  }
+
+  /** "I'm here, keep me signed in": the server sets the new deadline; every tab closes its warning. */
+  async stillHere(): Promise<void> {
+    const status = await this.sync("still-here");
+    if (status) this.bus?.post({ type: "extended", tab: this.tab, status });
+  }
+
+  /** Tell the other tabs before a manual sign-out leaves this one. */
+  announceSignOut(url: string): void {
+    this.bus?.post({ type: "signed-out", tab: this.tab, url });
+  }
+
+  /** Keeps the session alive while `work` runs (uploads, long exports), still bounded by the absolute lifetime. */
+  async lease<T>(work: Promise<T>): Promise<T> {
+    this.leases += 1;
+    if (this.leases === 1) {
+      void this.sync("lease");
+      const every = heartbeatInterval(this.deadlines?.budgetSeconds ?? null, this.deadlines?.warningSeconds ?? 20);
+      this.leaseTimer = setInterval(() => void this.sync("lease"), every);
+    }
+    try {
+      return await work;
+    } finally {
+      this.leases -= 1;
+      if (this.leases === 0) {
+        clearInterval(this.leaseTimer);
+        this.leaseTimer = undefined;
+        // Idle counting resumes from the end of the work.
+        void this.sync("heartbeat");
+      }
+    }
+  }
+
+  // ---- server -----------------------------------------------------------------------------------
+
+  private async sync(kind: "poll" | "heartbeat" | "still-here" | "lease"): Promise<SessionStatus | null> {
+    if (this.stopped || this.leaving) return null;
+    const sentAt = performance.now();
+    let response: Response;
+    try {
+      response =
+        kind === "poll"
+          ? await fetch("/api/session", { cache: "no-store", credentials: "same-origin" })
+          : await fetch("/api/session/activity", {
+              method: "POST",
+              cache: "no-store",
+              credentials: "same-origin",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ reason: kind, paths: [...new Set(this.paths.values())].slice(0, 20) }),
+            });
+    } catch {
+      this.retryLater(); // offline: never a sign-out by itself; the server decides when we are back
+      return null;
+    }
+    if (kind !== "poll") {
+      this.lastHeartbeatAt = sentAt;
+      this.activitySinceHeartbeat = false;
+    }
+    if (response.status === 401) {
+      const body = (await response.json().catch(() => ({}))) as { signedOut?: string; login?: string; reason?: string };
+      this.leave(body.signedOut ?? (body.login ? body.login : `/signed-out?reason=${body.reason ?? "revoked"}`));
+      return null;
+    }
+    if (!response.ok) {
+      this.retryLater();
+      return null;
+    }
+    const status = (await response.json()) as SessionStatus;
+    this.apply(status, sentAt, performance.now());
+    if (kind !== "poll") this.bus?.post({ type: "status", tab: this.tab, status });
+    return status;
+  }
+
+  private apply(status: SessionStatus, sentAt: number, receivedAt: number): void {
+    this.deadlines = toDeadlines(status, sentAt, receivedAt);
+    const now = performance.now();
+    if (this.phase.kind === "warning" && (this.deadlines.warnAt === null || now < this.deadlines.warnAt)) this.setPhase({ kind: "active" });
+    this.schedule();
+  }
+
+  private retryLater(): void {
+    this.arm(performance.now() + 5_000);
+  }
+
+  private leave(url: string): void {
+    if (this.leaving) return;
+    this.leaving = true;
+    clearTimeout(this.timer);
+    this.bus?.post({ type: "signed-out", tab: this.tab, url });
+    window.location.replace(url);
+  }
+
+  // ---- timers -----------------------------------------------------------------------------------
+
+  private schedule(): void {
+    const d = this.deadlines;
+    if (!d || this.stopped) return;
+    const now = performance.now();
+    if (this.phase.kind === "warning") return this.arm(now + 1_000 - ((now - (d.idleAt ?? now)) % 1_000 || 0));
+    const points = [d.warnAt, d.absoluteWarnAt, d.absoluteAt, d.idleAt].filter((p): p is number => p !== null && p > now);
+    this.arm(points.length ? Math.min(...points) : now + 1_000);
+  }
+
+  private arm(at: number): void {
+    clearTimeout(this.timer);
+    this.timerDueAt = at;
+    this.timer = setTimeout(this.onTimer, Math.max(0, at - performance.now()));
+  }
+
+  private readonly onTimer = (): void => {
+    const d = this.deadlines;
+    const now = performance.now();
+    const late = now - this.timerDueAt > LATE_MS;
+    if (!d || late) return void this.sync("poll"); // woke from sleep (or a throttled tab): ask first
+    if (now >= d.absoluteAt || (d.idleAt !== null && now >= d.idleAt)) return void this.sync("poll"); // the server ends it
+    if (this.phase.kind === "warning") {
+      this.options.onPhase({ ...this.phase, at: now }, d); // a new object: the dialog re-renders its countdown
+      return this.schedule();
+    }
+    if (d.warnAt !== null && now >= d.warnAt) {
+      if (this.activitySinceHeartbeat || this.leases > 0) return void this.sync("heartbeat");
+      // Another tab may have moved the deadline: ask the server before warning.
+      return void this.sync("poll").then((status) => {
+        const fresh = this.deadlines;
+        if (status && fresh?.warnAt != null && performance.now() >= fresh.warnAt && fresh.idleAt !== null) {
+          const at = performance.now();
+          this.setPhase({ kind: "warning", idleAt: fresh.idleAt, at, startLeft: secondsLeft(fresh.idleAt, at) });
+          this.bus?.post({ type: "warning", tab: this.tab });
+          this.schedule();
+        }
+      });
+    }
+    if (now >= d.absoluteWarnAt && this.phase.kind === "active") this.setPhase({ kind: "absolute-warning", absoluteAt: d.absoluteAt });
+    this.schedule();
+  };
+
+  private setPhase(phase: Phase): void {
+    this.phase = phase;
+    this.options.onPhase(phase, this.deadlines);
+  }
+
+  // ---- events -----------------------------------------------------------------------------------
+
+  private readonly onActivity = (): void => {
+    const now = performance.now();
+    if (now - this.lastActivitySeen < 1_000) return; // throttle: at most one look per second
+    this.lastActivitySeen = now;
+    if (this.phase.kind === "warning" || this.leaving) return; // the warning wants an explicit answer
+    this.activitySinceHeartbeat = true;
+    this.bus?.post({ type: "activity", tab: this.tab });
+    const every = heartbeatInterval(this.deadlines?.budgetSeconds ?? null, this.deadlines?.warningSeconds ?? 20);
+    if (now - this.lastHeartbeatAt >= every) void this.sync("heartbeat");
+  };
+
+  private readonly onWake = (): void => {
+    if (document.visibilityState !== "visible") return;
+    this.bus?.post({ type: "path", tab: this.tab, path: this.options.path });
+    // Ask first; within the deadline, coming back counts as activity (the server decides either way).
+    void this.sync("poll").then((status) => {
+      if (status) void this.sync("heartbeat");
+    });
+  };
+
+  private readonly onPageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted) this.onWake();
+  };
+
+  private readonly onPageHide = (): void => {
+    this.bus?.post({ type: "closed", tab: this.tab });
+  };
+
+  private onMessage(m: TabMessage): void {
+    if (m.tab === this.tab || this.stopped) return;
+    const now = performance.now();
+    switch (m.type) {
+      case "activity":
+        this.lastActivitySeen = now;
+        break;
+      case "status":
+      case "extended":
+        this.apply(m.status, now, now);
+        if (m.type === "extended" && this.phase.kind === "warning") this.setPhase({ kind: "active" });
+        break;
+      case "signed-out":
+        this.leaving = true;
+        window.location.replace(m.url);
+        break;
+      case "path":
+        // A tab we did not know: tell it where we are, so both report the strictest page.
+        if (!this.paths.has(m.tab)) this.bus?.post({ type: "path", tab: this.tab, path: this.options.path });
+        this.paths.set(m.tab, m.path);
+        break;
+      case "closed":
+        this.paths.delete(m.tab);
+        break;
+      case "warning":
+        break;
+    }
+  }
+}

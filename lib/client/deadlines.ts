@@ -1,0 +1,59 @@
+/**
+ * Server deadlines on the browser's monotonic clock. Pure.
+ *
+ * The server sends epoch-ms deadlines with its own `serverNow`. The browser measures the round trip with
+ * performance.now() and places each deadline at `receivedAt + (deadline - serverNow) - rtt/2` on the
+ * monotonic clock. Date.now() is never used, so a wrong or changed device clock cannot move a deadline.
+ * (The monotonic clock may pause while the device sleeps: the provider re-syncs on wake.)
+ */
+export interface SessionStatus {
+  serverNow: number;
+  idleExpiresAt: number | null;
+  absoluteExpiresAt: number;
+  idleBudgetSeconds: number | null;
+  area: string;
+  warningSeconds: number;
+  absoluteWarningSeconds: number;
+}
+
+export interface Deadlines {
+  /** performance.now() values */
+  idleAt: number | null;
+  absoluteAt: number;
+  warnAt: number | null;
+  absoluteWarnAt: number;
+  budgetSeconds: number | null;
+  area: string;
+  warningSeconds: number;
+}
+
+export function toDeadlines(status: SessionStatus, sentAt: number, receivedAt: number): Deadlines {
+  const rtt = Math.max(0, receivedAt - sentAt);
+  const serverNowMono = receivedAt - rtt / 2;
+  const mono = (epoch: number) => serverNowMono + (epoch - status.serverNow);
+  // WCAG 2.2.1: at least 20 s to answer, never more than the budget itself.
+  const warning = Math.max(20, status.warningSeconds);
+  const idleAt = status.idleExpiresAt === null ? null : mono(status.idleExpiresAt);
+  const absoluteAt = mono(status.absoluteExpiresAt);
+  return {
+    idleAt,
+    absoluteAt,
+    warnAt: idleAt === null ? null : idleAt - warning * 1000,
+    absoluteWarnAt: absoluteAt - status.absoluteWarningSeconds * 1000,
+    budgetSeconds: status.idleBudgetSeconds,
+    area: status.area,
+    warningSeconds: warning,
+  };
+}
+
+/** Seconds left until `at` (monotonic), never negative, rounded up: "1" until the very end. */
+export function secondsLeft(at: number, now: number): number {
+  return Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/** How often a heartbeat may go out while the user is active: at most every 30 s, and well within the budget. */
+export function heartbeatInterval(budgetSeconds: number | null, warningSeconds: number): number {
+  if (budgetSeconds === null) return 30_000;
+  const room = Math.max(1, budgetSeconds - warningSeconds);
+  return Math.min(30_000, Math.max(2_000, (room * 1000) / 2));
+}
