@@ -12,5 +12,8 @@ export function middleware(request: NextRequest) {
 
 export const config = {
   // Everything but static assets: pages, server actions and API routes.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+  // IMPORTANT: not /api/upload. For a matched route Next buffers the whole request body (up to 10 MB, then
+  // truncates) before the route runs, which breaks streaming uploads and checks the session only once the
+  // last byte arrived. The upload route runs the same session check itself (apiSession) before reading.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$).*)"],
 };

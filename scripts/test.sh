@@ -5,25 +5,27 @@
 # (.next-test), so it never collides with a running `npm run dev`. Pass a stage name to run one stage
 # (unit | integration | e2e); the default runs all of them and prints a summary.
 set -euo pipefail
-STACK_NAME=test
+# TEST_STACK_NAME lets a second test stack run beside this one (own ports via TEST_*_PORT, own databases,
+# own build folder), e.g. for parallel work; the default is the one `npm test` uses.
+STACK_NAME="${TEST_STACK_NAME:-test}"
 NPM_SCRIPT=test
 export APP_PORT="${TEST_APP_PORT:-3100}"
 export KRATOS_PUBLIC_PORT="${TEST_KRATOS_PUBLIC_PORT:-4533}"
 export KRATOS_ADMIN_PORT="${TEST_KRATOS_ADMIN_PORT:-4534}"
-export APP_DB=app_test KRATOS_DB=kratos_test
-export NEXT_DIST_DIR=.next-test NEXT_TELEMETRY_DISABLED=1
+export APP_DB="app_${STACK_NAME}" KRATOS_DB="kratos_${STACK_NAME}"
+export NEXT_DIST_DIR=".next-${STACK_NAME}" NEXT_TELEMETRY_DISABLED=1
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 ONLY="${1:-all}"
-RESULTS="$ROOT/.stack/test/results"
+RESULTS="$ROOT/.stack/$STACK_NAME/results"
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 
 # Secrets for this run only: random, in memory, never written to disk.
 export SESSION_SECRET="$(openssl rand -hex 32)"
 export KRATOS_SECRETS_COOKIE="$(openssl rand -hex 24)" KRATOS_SECRETS_CIPHER="$(openssl rand -hex 16)"
 # Budgets in seconds for the whole run (tests that need others start their own app instance).
-DEFAULT_TEST_POLICY='{"idleDesktopSeconds":40,"idleMobileSeconds":80,"ceilings":[{"prefix":"/billing","seconds":25,"label":"Billing"},{"prefix":"/admin","seconds":30,"label":"Admin"}],"adminCapSeconds":35,"warningSeconds":20,"revalidateSeconds":2,"activityWriteSeconds":2,"sweepIntervalSeconds":1}'
+DEFAULT_TEST_POLICY='{"idleDesktopSeconds":40,"idleMobileSeconds":80,"ceilings":[{"prefix":"/billing","seconds":25,"label":"Billing"},{"prefix":"/admin","seconds":30,"label":"Admin"}],"adminCapSeconds":35,"preferenceSeconds":{"15":30,"30":60,"60":120},"warningSeconds":20,"stepUpWindowSeconds":10,"revalidateSeconds":2,"activityWriteSeconds":2,"sweepIntervalSeconds":1}'
 export IDLE_POLICY="${TEST_IDLE_POLICY:-$DEFAULT_TEST_POLICY}"
 load_stack_config
 export KRATOS_EXTRA_RETURN_URLS="http://localhost:3101,http://localhost:3102,http://localhost:3103,http://localhost:3104"
@@ -43,8 +45,11 @@ ensure_chromium() {
   export CHROMIUM_PATH
 }
 
+# Only what this run started is stopped (a run that fails on a busy port must not stop someone else's stack).
+STARTED=0
 cleanup() {
   trap - EXIT INT TERM
+  [ "$STARTED" = 1 ] || return 0
   stop_pidfile "$STATE_DIR/next.pid"
   stop_pidfile "$STATE_DIR/kratos.pid"
 }
@@ -66,11 +71,12 @@ node_tests() { # kind, files...
 start_stack() {
   ensure_node_modules
   ensure_postgres
+  check_ports # before anything is dropped: a busy port means another run owns these databases
+  STARTED=1
   for db in "$APP_DB" "$KRATOS_DB"; do
     dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$db" 2>/dev/null || true
     ensure_database "$db"
   done
-  check_ports
   ensure_kratos_binary
   migrate_kratos
   migrate_app

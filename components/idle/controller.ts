@@ -4,7 +4,7 @@
  * - Deadlines are the server's (GET /api/session), placed on the monotonic clock (lib/client/deadlines.ts).
  * - No ticking while far from a deadline: one timer to the next point (warning, absolute warning, end);
  *   one-second ticks only while the warning shows.
- * - Activity (pointer, key, wheel, scroll, touch; passive, throttled) sends a heartbeat at most once per
+ * - Activity (pointer, key, input, wheel, scroll, touch; passive, throttled) sends a heartbeat at most once per
  *   heartbeat interval (≤ 30 s). Status polls are never activity (the server agrees).
  * - Every tab in step through the tab bus: activity, new deadlines, "I'm here" and sign-outs.
  * - Before showing the warning it asks the server (another tab may have moved the deadline); at the deadline
@@ -26,7 +26,8 @@ export interface ControllerOptions {
   onPhase: (phase: Phase, deadlines: Deadlines | null) => void;
 }
 
-const ACTIVITY_EVENTS = ["pointerdown", "keydown", "wheel", "touchstart", "scroll"] as const;
+// `input` too: typing by IME, dictation or autofill may send no keydown.
+const ACTIVITY_EVENTS = ["pointerdown", "keydown", "input", "wheel", "touchstart", "scroll"] as const;
 const LATE_MS = 2_000;
 
 export class IdleController {
@@ -74,6 +75,7 @@ export class IdleController {
 
   /** "I'm here, keep me signed in": the server sets the new deadline; every tab closes its warning. */
   async stillHere(): Promise<void> {
+    if (this.phase.kind === "warning") this.report("warning_answered", secondsLeft(this.phase.idleAt, performance.now()));
     const status = await this.sync("still-here");
     if (status) this.bus?.post({ type: "extended", tab: this.tab, status });
   }
@@ -163,6 +165,17 @@ export class IdleController {
     window.location.replace(url);
   }
 
+  /** For the admins' friction insights; fire and forget, never activity. */
+  private report(type: "warning_shown" | "warning_answered", left: number): void {
+    if (type === "warning_shown" && document.visibilityState !== "visible") return; // one row per warning, not per tab
+    void fetch("/api/session/events", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type, path: this.options.path, area: this.deadlines?.area ?? "normal pages", secondsLeft: left }),
+    }).catch(() => undefined);
+  }
+
   // ---- timers -----------------------------------------------------------------------------------
 
   private schedule(): void {
@@ -198,6 +211,7 @@ export class IdleController {
         if (status && fresh?.warnAt != null && performance.now() >= fresh.warnAt && fresh.idleAt !== null) {
           const at = performance.now();
           this.setPhase({ kind: "warning", idleAt: fresh.idleAt, at, startLeft: secondsLeft(fresh.idleAt, at) });
+          this.report("warning_shown", secondsLeft(fresh.idleAt, at));
           this.bus?.post({ type: "warning", tab: this.tab });
           this.schedule();
         }

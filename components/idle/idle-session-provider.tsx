@@ -5,6 +5,7 @@
  */
 import { usePathname } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { clearAllDrafts } from "@/components/forms/use-form-memory";
 import type { Deadlines } from "@/lib/client/deadlines";
 import { IdleController, type Phase } from "./controller";
 import { IdleWarningDialog } from "./idle-warning-dialog";
@@ -51,7 +52,10 @@ export function IdleSessionProvider({ children, signOutAction }: { children: Rea
         phase={phase}
         area={deadlines?.area}
         onStillHere={() => controller.current?.stillHere()}
-        onSignOut={() => controller.current?.announceSignOut("/signed-out?reason=manual")}
+        onSignOut={() => {
+          clearAllDrafts(); // a manual sign-out: drafts are not kept
+          controller.current?.announceSignOut("/signed-out?reason=manual");
+        }}
         signOutAction={signOutAction}
         returnTo={pathname}
       />

@@ -13,6 +13,8 @@ export const AUDIT_EVENT_TYPES = [
   "step_up_completed",
   "idle_preference_changed",
   "sessions_revoked_by_admin",
+  "account_deleted",
+  "billing_details_changed",
   "warning_shown",
   "warning_answered",
 ] as const;

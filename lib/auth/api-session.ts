@@ -12,7 +12,7 @@ function json(status: number, body: Record<string, unknown>) {
   return NextResponse.json(body, { status, headers: { "cache-control": NO_STORE } });
 }
 
-export async function apiSession(kind: Extract<CheckKind, "api" | "poll" | "heartbeat"> = "api"): Promise<ApiSessionResult> {
+export async function apiSession(kind: Extract<CheckKind, "api" | "poll" | "report" | "heartbeat"> = "api"): Promise<ApiSessionResult> {
   const result = await checkSession(kind);
   switch (result.status) {
     case "ok":

@@ -19,7 +19,7 @@ import { evaluate, type Evaluation, type ServerActivity, type SessionView } from
 import type { RequestKind } from "@/lib/session/request-kind";
 import { PATH_HEADER } from "./constants";
 
-export type CheckKind = Extract<RequestKind, "page" | "action" | "api" | "poll" | "heartbeat" | "prefetch">;
+export type CheckKind = Extract<RequestKind, "page" | "action" | "api" | "poll" | "report" | "heartbeat" | "prefetch">;
 
 export interface LiveSession extends SessionView {
   /** the signed record after this request (route handlers may re-issue it) */

@@ -79,3 +79,13 @@ export async function patchIdentity(identityId: string, patch: JsonPatch[]): Pro
     throw new KratosUnavailableError(`updating an identity failed (${describeError(error)})`);
   }
 }
+
+/** Deletes an identity and, with it, its sessions and credentials. */
+export async function deleteIdentity(identityId: string): Promise<void> {
+  try {
+    await identityApi().deleteIdentity({ id: identityId }, requestInit());
+  } catch (error) {
+    if (statusOf(error) === 404) return;
+    throw new KratosUnavailableError(`deleting an identity failed (${describeError(error)})`);
+  }
+}

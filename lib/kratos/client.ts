@@ -8,7 +8,8 @@ import { readEdgeEnv } from "@/lib/config/env.js";
 export const KRATOS_TIMEOUT_MS = 5_000;
 
 function withTimeout(): RequestInit {
-  return { signal: AbortSignal.timeout(KRATOS_TIMEOUT_MS), cache: "no-store" };
+  // Never follow Kratos' browser redirects from the server: a 3xx is an answer, not a place to go.
+  return { signal: AbortSignal.timeout(KRATOS_TIMEOUT_MS), cache: "no-store", redirect: "manual" };
 }
 
 export function frontendApi(): FrontendApi {
@@ -36,8 +37,10 @@ export function describeError(error: unknown): string {
   const status = statusOf(error);
   if (status !== undefined) return `HTTP ${status}`;
   if (error instanceof Error) {
-    const cause = (error as Error & { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.name}: ${cause.message}` : `${error.name}: ${error.message}`;
+    // Walk the cause chain (FetchError -> TypeError "fetch failed" -> the socket error) to the root.
+    let root: Error = error;
+    for (let i = 0; i < 4 && root.cause instanceof Error; i++) root = root.cause;
+    return `${error.name}: ${root.message}`;
   }
   return "unknown error";
 }

@@ -4,9 +4,16 @@ import "server-only";
  * IMPORTANT: Kratos binds each flow to the browser's CSRF cookie, so the browser's Cookie header is forwarded.
  */
 import type { FlowError, LoginFlow, RegistrationFlow, SettingsFlow } from "@ory/client-fetch";
+import { cookies } from "next/headers";
 import { readEdgeEnv } from "@/lib/config/env.js";
 import { describeError, frontendApi, requestInit, statusOf } from "./client";
+import { kratosCookieHeader } from "./cookie-header";
 import { KratosUnavailableError } from "./types";
+
+/** The browser's Kratos cookies for this request, as Kratos issued them (see cookie-header.ts). */
+export async function browserKratosCookies(): Promise<string> {
+  return kratosCookieHeader((await cookies()).getAll(), readEdgeEnv().KRATOS_SESSION_COOKIE);
+}
 
 export type FlowResult<T> = { status: "ok"; flow: T } | { status: "restart" };
 
@@ -16,7 +23,10 @@ async function fetchFlow<T>(load: () => Promise<T>): Promise<FlowResult<T>> {
   } catch (error) {
     const status = statusOf(error);
     // Expired (410), foreign/unknown (403/404) or malformed (400) flows: start a new one.
-    if (status === 400 || status === 403 || status === 404 || status === 410) return { status: "restart" };
+    // (3xx: Kratos sending a browser elsewhere, e.g. to sign in first.)
+    if (status === 400 || status === 403 || status === 404 || status === 410 || (status !== undefined && status >= 300 && status < 400)) {
+      return { status: "restart" };
+    }
     throw new KratosUnavailableError(describeError(error));
   }
 }

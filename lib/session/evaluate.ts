@@ -136,7 +136,7 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
   }
 
   const subject: Subject = { role: session.role, preference: session.preference, device: input.device };
-  const apiLike = input.kind === "api" || input.kind === "poll" || input.kind === "heartbeat";
+  const apiLike = input.kind === "api" || input.kind === "poll" || input.kind === "report" || input.kind === "heartbeat";
   // API calls are judged against the page the user is on, never a budget of their own.
   const requested = apiLike ? (lastPath ?? "/") : input.path;
   const decision = decide(

@@ -3,10 +3,11 @@
  *
  * Activity: page navigations, server actions, user-initiated API calls and the heartbeat (the heartbeat
  * route records it itself, with the strictest page open in the browser).
- * NOT activity: the session-status poll (GET /api/session), router prefetches (a <Link> in view must never
+ * NOT activity: the session-status poll (GET /api/session), the client's reports about the warning
+ * (POST /api/session/events: "warning shown/answered", for the admins' friction insights), router prefetches (a <Link> in view must never
  * keep a session alive), public pages and internal calls.
  */
-export type RequestKind = "public" | "internal" | "poll" | "heartbeat" | "api" | "action" | "prefetch" | "page";
+export type RequestKind = "public" | "internal" | "poll" | "report" | "heartbeat" | "api" | "action" | "prefetch" | "page";
 
 const PUBLIC_PREFIXES = ["/login", "/registration", "/error", "/signed-out", "/api/health"];
 
@@ -26,6 +27,7 @@ export function classify({ method, path, header }: RequestFacts): RequestKind {
   if (PUBLIC_PREFIXES.some((p) => under(path, p)) || path === "/favicon.ico" || path === "/robots.txt") return "public";
   if (path === "/api/session" && (method === "GET" || method === "HEAD")) return "poll";
   if (path === "/api/session/activity") return "heartbeat";
+  if (path === "/api/session/events" && method === "POST") return "report";
   if (under(path, "/api")) return "api";
   if (method === "POST" && header("next-action") !== null) return "action";
   if (
@@ -45,5 +47,5 @@ export function isActivity(kind: RequestKind): boolean {
 
 /** Requests answered with JSON (401/503) rather than a redirect or an HTML page. */
 export function wantsJson(kind: RequestKind): boolean {
-  return kind === "poll" || kind === "heartbeat" || kind === "api";
+  return kind === "poll" || kind === "report" || kind === "heartbeat" || kind === "api";
 }

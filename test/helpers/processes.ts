@@ -68,7 +68,7 @@ export async function startApp(opts: { port: number; policy: Record<string, unkn
     cwd: ROOT,
     detached: true,
     stdio: "ignore",
-    env: { ...process.env, APP_URL: url, APP_INTERNAL_URL: url, IDLE_POLICY: JSON.stringify(opts.policy), NEXT_DIST_DIR: ".next-test", ...opts.env },
+    env: { ...process.env, APP_URL: url, APP_INTERNAL_URL: url, IDLE_POLICY: JSON.stringify(opts.policy), NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-test", ...opts.env },
   });
   await waitFor(`${url}/api/health`, 30_000);
   return {

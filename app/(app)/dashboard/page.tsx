@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { verifySession } from "@/lib/auth/verify-session";
 
 export const metadata = { title: "Dashboard" };
@@ -8,6 +9,9 @@ export default async function DashboardPage() {
     <>
       <h1>Dashboard</h1>
       <p data-testid="welcome">Signed in as {session.name || session.email}.</p>
+      <p>
+        Need to send a large file? <Link href="/dashboard/upload">Upload a file</Link> without being signed out mid-upload.
+      </p>
     </>
   );
 }

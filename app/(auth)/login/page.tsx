@@ -1,10 +1,9 @@
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { LoginCard } from "@/components/auth/flow-card";
 import { flowParams, type SearchParams } from "@/lib/auth/search-params";
 import { readEdgeEnv } from "@/lib/config/env.js";
 import { elementsConfig } from "@/lib/kratos/elements-config";
-import { browserFlowUrl, getLoginFlow } from "@/lib/kratos/flows";
+import { browserKratosCookies, browserFlowUrl, getLoginFlow } from "@/lib/kratos/flows";
 import { returnUrl } from "@/lib/security/return-to";
 
 export const metadata = { title: "Sign in" };
@@ -19,7 +18,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       aal: params.aal,
     });
   if (!params.flow) redirect(start());
-  const result = await getLoginFlow(params.flow, (await headers()).get("cookie") ?? "");
+  const result = await getLoginFlow(params.flow, await browserKratosCookies());
   if (result.status === "restart") redirect(start());
   return (
     <main className="auth-page">

@@ -1,0 +1,71 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { recordOtherEnd } from "@/lib/activity/store";
+import { requireFreshAuthentication } from "@/lib/auth/step-up";
+import { verifySession } from "@/lib/auth/verify-session";
+import { audit } from "@/lib/audit/write";
+import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
+import { describeSeconds } from "@/lib/format/duration";
+import { fieldErrorsOf, invalid, type FormResult } from "@/lib/forms/result";
+import { deleteIdentity, patchIdentity } from "@/lib/kratos/admin";
+import { KratosUnavailableError } from "@/lib/kratos/types";
+import { normalBudgetSeconds } from "@/lib/policy/idle-rule";
+import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord } from "@/lib/session/activity-record";
+import { deleteAccountSchema, idlePreferenceSchema } from "./schema";
+
+/**
+ * "Auto sign-out after": stored in the Kratos trait (admin JSON Patch), audited, and applied from the next
+ * request: the signed activity record is re-issued with the new choice, no new sign-in needed.
+ */
+export async function updateIdlePreference(_previous: FormResult, formData: FormData): Promise<FormResult> {
+  const session = await verifySession();
+  const parsed = idlePreferenceSchema.safeParse({ idle_timeout_minutes: formData.get("idle_timeout_minutes") ?? undefined });
+  if (!parsed.success) return invalid(fieldErrorsOf(parsed.error.issues));
+  const choice = parsed.data.idle_timeout_minutes;
+  const policy = readPolicy();
+  if (session.role === "admin" && (choice === 0 || policy.preferenceSeconds[choice] > policy.adminCapSeconds)) {
+    return invalid({ idle_timeout_minutes: `Administrators are signed out after at most ${describeSeconds(policy.adminCapSeconds)}.` });
+  }
+  if (choice === session.preference) return { status: "ok", message: "Saved. Nothing changed." };
+  try {
+    await patchIdentity(session.identityId, [{ op: "add", path: "/traits/idle_timeout_minutes", value: choice }]);
+  } catch (error) {
+    if (error instanceof KratosUnavailableError) return { status: "error", message: "The sign-in service is unavailable; nothing was changed. Please try again." };
+    throw error;
+  }
+  audit({
+    eventType: "idle_preference_changed",
+    identityId: session.identityId,
+    sessionId: session.sessionId,
+    metadata: { from: session.preference ?? null, to: choice },
+  });
+  const jar = await cookies();
+  jar.set(ACTIVITY_COOKIE, await encodeRecord({ ...session.record, pref: choice }, readEdgeEnv().SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
+  revalidatePath("/settings");
+  const seconds = normalBudgetSeconds({ role: session.role, preference: choice, device: session.device }, policy);
+  return { status: "ok", message: seconds === null ? "Saved: you won't be signed out for inactivity on normal pages." : `Saved: auto sign-out after ${describeSeconds(seconds)} on normal pages.` };
+}
+
+/** Deletes the account after a fresh confirmation and a recent authentication (step-up). */
+export async function deleteAccount(_previous: FormResult, formData: FormData): Promise<FormResult> {
+  const session = await verifySession();
+  const parsed = deleteAccountSchema.safeParse({ confirm: formData.get("confirm") ?? undefined });
+  if (!parsed.success) return invalid(fieldErrorsOf(parsed.error.issues));
+  const stepUp = await requireFreshAuthentication(session, "delete_account", "/settings");
+  if (stepUp) return stepUp;
+  try {
+    await deleteIdentity(session.identityId);
+  } catch (error) {
+    if (error instanceof KratosUnavailableError) return { status: "error", message: "The sign-in service is unavailable; your account was not deleted. Please try again." };
+    throw error;
+  }
+  audit({ eventType: "account_deleted", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: "/settings" } });
+  recordOtherEnd(session.sessionId, "manual");
+  const jar = await cookies();
+  jar.delete(ACTIVITY_COOKIE);
+  jar.delete(readEdgeEnv().KRATOS_SESSION_COOKIE);
+  redirect("/signed-out?reason=deleted");
+}
