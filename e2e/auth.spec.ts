@@ -4,13 +4,17 @@ test("register, sign out, and a protected page returns after sign-in", async ({ 
   await register(page, account);
   await expect(page.getByTestId("welcome")).toContainText(account.name);
 
+  const kratos = process.env.KRATOS_PUBLIC_URL ?? "http://localhost:4533";
+  const before = (await page.context().cookies(kratos)).map((c) => `${c.name}=${c.value}`).join("; ");
   await signOut(page);
   await expect(page.getByTestId("signed-out-message")).toHaveText("You have signed out.");
+  // The sign-out really happened in Kratos: the old session cookie is dead (not just a page change).
+  expect((await fetch(`${kratos}/sessions/whoami`, { headers: { cookie: before } })).status).toBe(401);
 
   await page.goto("/billing");
   await fillLogin(page, account);
   await page.waitForURL("**/billing");
-  await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Billing", exact: true })).toBeVisible();
 });
 
 test("a non-admin gets 403 on /admin", async ({ page, account }) => {

@@ -99,3 +99,25 @@ test("billing details with bad input: a clear error per field, nothing saved", a
   await page.reload();
   await expect(page.getByLabel("Billing email")).toHaveValue("");
 });
+
+test("an unsaved billing draft survives an idle sign-out and comes back after signing in; a manual sign-out clears it", async ({ page, account }) => {
+  test.setTimeout(120_000);
+  await register(page, account);
+  await page.goto("/billing");
+  await page.getByLabel("Company").fill("Draft Clinic GmbH");
+  // Walk away: Billing's 25 s budget runs out and the tab signs itself out.
+  await page.waitForURL(/\/signed-out\?reason=idle/, { timeout: 60_000 });
+  await page.goto("/billing");
+  await fillLogin(page, account);
+  await page.waitForURL(/\/billing$/);
+  await expect(page.getByTestId("billing-draft")).toBeVisible();
+  await expect(page.getByLabel("Company")).toHaveValue("Draft Clinic GmbH");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/signed-out\?reason=manual/);
+  await page.goto("/billing");
+  await fillLogin(page, account);
+  await page.waitForURL(/\/billing$/);
+  await expect(page.getByTestId("billing-draft")).toHaveCount(0);
+  await expect(page.getByLabel("Company")).toHaveValue("");
+});

@@ -94,7 +94,7 @@ test("two tabs: activity in one keeps the other alive; the warning is answered i
   await register(page, account);
   const other = await context.newPage();
   await other.goto("/billing");
-  await expect(other.getByRole("heading", { name: "Billing" })).toBeVisible();
+  await expect(other.getByRole("heading", { name: "Billing", exact: true })).toBeVisible();
   await page.bringToFront();
 
   // Keep working in the first tab for longer than Billing's 25 s budget: the billing tab stays signed in.
@@ -116,7 +116,7 @@ test("two tabs: activity in one keeps the other alive; the warning is answered i
   // A sign-out in one tab takes the other off protected content within 2 s.
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(other).toHaveURL(/\/signed-out/, { timeout: 2_000 });
-  await expect(other.getByRole("heading", { name: "Billing" })).toHaveCount(0);
+  await expect(other.getByRole("heading", { name: "Billing", exact: true })).toHaveCount(0);
 });
 
 test("a hidden tab that returns after the deadline goes straight to the signed-out page", async ({ page, account }) => {

@@ -80,11 +80,6 @@ export class IdleController {
     if (status) this.bus?.post({ type: "extended", tab: this.tab, status });
   }
 
-  /** Tell the other tabs before a manual sign-out leaves this one. */
-  announceSignOut(url: string): void {
-    this.bus?.post({ type: "signed-out", tab: this.tab, url });
-  }
-
   /** Keeps the session alive while `work` runs (uploads, long exports), still bounded by the absolute lifetime. */
   async lease<T>(work: Promise<T>): Promise<T> {
     this.leases += 1;

@@ -52,10 +52,7 @@ export function IdleSessionProvider({ children, signOutAction }: { children: Rea
         phase={phase}
         area={deadlines?.area}
         onStillHere={() => controller.current?.stillHere()}
-        onSignOut={() => {
-          clearAllDrafts(); // a manual sign-out: drafts are not kept
-          controller.current?.announceSignOut("/signed-out?reason=manual");
-        }}
+        onSignOut={() => clearAllDrafts() /* a manual sign-out: drafts are not kept; /signed-out tells the other tabs */}
         signOutAction={signOutAction}
         returnTo={pathname}
       />

@@ -90,7 +90,12 @@ export async function gate(request: NextRequest): Promise<NextResponse> {
       console.error(`[gate] Kratos unavailable (${evaluation.detail}): answering 503`);
       return unavailable(asJson);
     case "ended":
-      return signedOut(request, asJson, { reason: evaluation.reason, area: evaluation.lastPath }, env.KRATOS_SESSION_COOKIE);
+      return signedOut(
+        request,
+        asJson,
+        { reason: evaluation.reason, area: evaluation.lastPath, returnTo: asJson ? evaluation.lastPath : undefined },
+        env.KRATOS_SESSION_COOKIE,
+      );
     case "expire": {
       const { session, decision } = evaluation;
       try {
@@ -118,7 +123,12 @@ export async function gate(request: NextRequest): Promise<NextResponse> {
       return signedOut(
         request,
         asJson,
-        { reason: decision.kind === "expire" ? decision.reason : "idle", area: evaluation.lastPath, budgetSeconds: budget?.seconds },
+        {
+          reason: decision.kind === "expire" ? decision.reason : "idle",
+          area: evaluation.lastPath,
+          budgetSeconds: budget?.seconds,
+          returnTo: asJson ? evaluation.lastPath : undefined,
+        },
         env.KRATOS_SESSION_COOKIE,
       );
     }

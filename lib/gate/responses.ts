@@ -37,14 +37,15 @@ export function toLogin(request: NextRequest, asJson: boolean, opts: { refresh?:
 export function signedOut(
   request: NextRequest,
   asJson: boolean,
-  info: { reason: "idle" | "absolute" | "revoked"; area?: string; budgetSeconds?: number | null },
+  info: { reason: "idle" | "absolute" | "revoked"; area?: string; budgetSeconds?: number | null; returnTo?: string },
   kratosCookieName: string,
 ): NextResponse {
   const url = new URL("/signed-out", request.nextUrl.origin);
   url.searchParams.set("reason", info.reason);
   if (info.area) url.searchParams.set("area", info.area);
   if (info.budgetSeconds) url.searchParams.set("after", String(Math.round(info.budgetSeconds)));
-  url.searchParams.set("return_to", returnPathOf(request));
+  // API calls (the client's poll at the deadline) come back to the page the user was on, not the API URL.
+  url.searchParams.set("return_to", info.returnTo ?? returnPathOf(request));
   const response = asJson
     ? json(401, { error: "signed_out", reason: info.reason, message: "Your session has ended.", signedOut: `${url.pathname}${url.search}` })
     : NextResponse.redirect(url, 303);

@@ -132,17 +132,22 @@ describe("idle gate (app instance with budgets in seconds)", () => {
     assert.equal(first.idleBudgetSeconds, 6);
     assert.ok(first.idleExpiresAt! > first.serverNow! && first.idleExpiresAt! <= first.serverNow! + 6_000);
     let last = 200;
+    let lastBody = "";
     const started = Date.now();
     while (Date.now() - started < 9_000 && last === 200) {
       await sleep(1_000);
       const poll = await hit(app.url, "/api/session", jar);
       last = poll.status;
+      lastBody = poll.body;
       if (poll.status === 200) {
         const body = JSON.parse(poll.body) as { idleExpiresAt: number };
         assert.equal(body.idleExpiresAt, first.idleExpiresAt, "a poll never moves the deadline");
       }
     }
     assert.equal(last, 401, "the poll itself ends up signed out");
+    const signedOut = new URL(JSON.parse(lastBody).signedOut, app.url);
+    assert.equal(signedOut.searchParams.get("reason"), "idle");
+    assert.equal(signedOut.searchParams.get("return_to"), "/dashboard", "back to the page, not to the API");
     assert.equal(await whoamiStatus(kratosCookie), 401);
   });
 

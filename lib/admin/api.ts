@@ -1,0 +1,31 @@
+import "server-only";
+/**
+ * Route handlers of the admin area: apiSession() (the same check as every route) plus the admin role.
+ * Anyone else gets JSON 403, never data.
+ */
+import { NextResponse } from "next/server";
+import { apiSession, type ApiSessionResult } from "@/lib/auth/api-session";
+import { NO_STORE } from "@/lib/gate/responses";
+
+export function jsonResponse(status: number, body: Record<string, unknown>): NextResponse {
+  return NextResponse.json(body, { status, headers: { "cache-control": NO_STORE } });
+}
+
+export async function adminApiSession(): Promise<ApiSessionResult> {
+  const result = await apiSession("api");
+  if (!result.ok) return result;
+  if (result.session.role !== "admin") {
+    return { ok: false, response: jsonResponse(403, { error: "forbidden", message: "This is for administrators only." }) };
+  }
+  return result;
+}
+
+/** The query string as zod sees it: repeated keys become arrays. */
+export function queryObject(url: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URL(url).searchParams) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
