@@ -57,6 +57,9 @@ export class IdleController {
     window.addEventListener("pageshow", this.onPageShow);
     window.addEventListener("online", this.onWake);
     window.addEventListener("pagehide", this.onPageHide);
+    // Page Lifecycle (Chrome, mobile): a frozen tab runs no timers; on resume it asks the server first.
+    document.addEventListener("freeze", this.onPageHide);
+    document.addEventListener("resume", this.onWake);
     void this.sync("poll");
   }
 
@@ -69,6 +72,8 @@ export class IdleController {
     window.removeEventListener("pageshow", this.onPageShow);
     window.removeEventListener("online", this.onWake);
     window.removeEventListener("pagehide", this.onPageHide);
+    document.removeEventListener("freeze", this.onPageHide);
+    document.removeEventListener("resume", this.onWake);
     this.bus?.post({ type: "closed", tab: this.tab });
     this.bus?.close();
   }
