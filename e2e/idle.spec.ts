@@ -11,7 +11,7 @@ test("walk away on Billing: the tab signs itself out at the deadline, and Back s
 
   // No input: the warning comes, then at the deadline the browser asks the server, which ends the session.
   const walkedAway = Date.now();
-  await page.waitForURL(/\/signed-out\?reason=idle/, { timeout: BILLING_BUDGET_MS + 10_000 });
+  await expect(page).toHaveURL(/\/signed-out\?reason=idle/, { timeout: BILLING_BUDGET_MS + 10_000 });
   expect(Date.now() - walkedAway).toBeGreaterThan(BILLING_BUDGET_MS - 3_000);
   await expect(page.getByTestId("signed-out-message")).toHaveText("You were signed out after 25 seconds of inactivity on Billing.");
 

@@ -4,6 +4,7 @@ import "server-only";
  */
 import { NextResponse } from "next/server";
 import { NO_STORE } from "@/lib/gate/responses";
+import { signedOutPath } from "./signed-out-path";
 import { checkSession, type CheckKind, type LiveSession } from "./session-check";
 
 export type ApiSessionResult = { ok: true; session: LiveSession } | { ok: false; response: NextResponse };
@@ -22,7 +23,16 @@ export async function apiSession(kind: Extract<CheckKind, "api" | "poll" | "repo
     case "step-up":
       return { ok: false, response: json(401, { error: "step_up_required", message: "Please confirm it's you: sign in again." }) };
     case "signed-out":
-      return { ok: false, response: json(401, { error: "signed_out", reason: result.reason, message: "Your session has ended." }) };
+      // The same answer as the gate's, with the page to show (back to the page the user was on).
+      return {
+        ok: false,
+        response: json(401, {
+          error: "signed_out",
+          reason: result.reason,
+          message: "Your session has ended.",
+          signedOut: signedOutPath({ ...result, returnTo: result.area ?? "/dashboard" }),
+        }),
+      };
     case "unavailable":
       return { ok: false, response: json(503, { error: "auth_unavailable", message: "The sign-in service is unavailable. Please try again shortly." }) };
   }

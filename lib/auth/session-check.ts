@@ -82,7 +82,7 @@ export const checkSession = cache(async (kind: CheckKind): Promise<CheckResult> 
     case "unavailable":
       return { status: "unavailable" };
     case "ended":
-      return { status: "signed-out", reason: evaluation.reason, area: evaluation.lastPath };
+      return { status: "signed-out", reason: evaluation.reason, area: evaluation.lastPath, budgetSeconds: evaluation.budgetSeconds };
     case "expire": {
       const { session, decision } = evaluation;
       await revokeSession(session.sessionId); // throws KratosUnavailableError: deny, never pretend

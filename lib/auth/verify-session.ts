@@ -7,6 +7,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { KratosUnavailableError } from "@/lib/kratos/types";
+import { signedOutPath } from "./signed-out-path";
 import { checkSession, requestPath, type LiveSession } from "./session-check";
 
 export type VerifiedSession = LiveSession;
@@ -24,12 +25,8 @@ export async function verifySession(): Promise<VerifiedSession> {
       return redirect(`/login?return_to=${back}`);
     case "step-up":
       return redirect(`/login?refresh=true&return_to=${back}`);
-    case "signed-out": {
-      const q = new URLSearchParams({ reason: result.reason, return_to: decodeURIComponent(back) });
-      if (result.area) q.set("area", result.area);
-      if (result.budgetSeconds) q.set("after", String(result.budgetSeconds));
-      return redirect(`/signed-out?${q.toString()}`);
-    }
+    case "signed-out":
+      return redirect(signedOutPath({ ...result, returnTo: decodeURIComponent(back) }));
     case "unavailable":
       throw new KratosUnavailableError("whoami failed");
   }

@@ -93,7 +93,7 @@ export async function gate(request: NextRequest): Promise<NextResponse> {
       return signedOut(
         request,
         asJson,
-        { reason: evaluation.reason, area: evaluation.lastPath, returnTo: asJson ? evaluation.lastPath : undefined },
+        { reason: evaluation.reason, area: evaluation.lastPath, budgetSeconds: evaluation.budgetSeconds, returnTo: asJson ? evaluation.lastPath : undefined },
         env.KRATOS_SESSION_COOKIE,
       );
     case "expire": {

@@ -3,6 +3,7 @@
  * Pages get redirects or an HTML page; API calls get JSON with the same meaning.
  */
 import { NextResponse, type NextRequest } from "next/server";
+import { signedOutPath } from "@/lib/auth/signed-out-path";
 import { ACTIVITY_COOKIE } from "@/lib/session/activity-record";
 
 export const NO_STORE = "private, no-store, max-age=0, must-revalidate";
@@ -40,12 +41,8 @@ export function signedOut(
   info: { reason: "idle" | "absolute" | "revoked"; area?: string; budgetSeconds?: number | null; returnTo?: string },
   kratosCookieName: string,
 ): NextResponse {
-  const url = new URL("/signed-out", request.nextUrl.origin);
-  url.searchParams.set("reason", info.reason);
-  if (info.area) url.searchParams.set("area", info.area);
-  if (info.budgetSeconds) url.searchParams.set("after", String(Math.round(info.budgetSeconds)));
   // API calls (the client's poll at the deadline) come back to the page the user was on, not the API URL.
-  url.searchParams.set("return_to", info.returnTo ?? returnPathOf(request));
+  const url = new URL(signedOutPath({ ...info, returnTo: info.returnTo ?? returnPathOf(request) }), request.nextUrl.origin);
   const response = asJson
     ? json(401, { error: "signed_out", reason: info.reason, message: "Your session has ended.", signedOut: `${url.pathname}${url.search}` })
     : NextResponse.redirect(url, 303);

@@ -56,7 +56,7 @@ interface Common {
 export type Evaluation = Common &
   (
     | { outcome: "no-session" }
-    | { outcome: "ended"; reason: "idle" | "absolute" | "revoked"; lastPath: string | undefined }
+    | { outcome: "ended"; reason: "idle" | "absolute" | "revoked"; lastPath: string | undefined; budgetSeconds: number | null }
     | { outcome: "unavailable"; detail: string }
     | {
         outcome: "expire" | "step-up" | "allow";
@@ -107,7 +107,8 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
         policy,
       );
       const reason = d.kind === "expire" ? d.reason : "revoked";
-      return { outcome: "ended", reason, lastPath: record.lp, ignoredRecord, askedKratos };
+      const budgetSeconds = d.kind === "expire" && d.reason === "idle" ? d.budget.seconds : null;
+      return { outcome: "ended", reason, lastPath: record.lp, budgetSeconds, ignoredRecord, askedKratos };
     }
     const s = who.session;
     session = {
