@@ -37,7 +37,7 @@ printf 'module github.com/ory/client-go\n\ngo 1.13\n\nrequire golang.org/x/oauth
 log "step 2/3: downloading dependencies"
 (cd "$work/src" && GOFLAGS=-mod=mod go mod download -x 2>&1 | grep -c '^# get' | xargs -I{} echo "[kratos-build]   fetched {} modules" >&2) || true
 
-log "step 3/3: compiling (progress: one dot per package group)"
+log "step 3/3: compiling (progress every 50 packages)"
 mkdir -p "$(dirname "$OUT")"
 tmp_out="$OUT.tmp.$$"
 (
