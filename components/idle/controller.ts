@@ -14,6 +14,7 @@
  */
 import { heartbeatInterval, secondsLeft, toDeadlines, type Deadlines, type SessionStatus } from "@/lib/client/deadlines";
 import { openTabBus, type TabBus, type TabMessage } from "@/lib/client/tab-bus";
+import { reportWarning, syncSession, type SyncKind } from "./session-api";
 
 export type Phase =
   | { kind: "active" }
@@ -108,42 +109,25 @@ export class IdleController {
 
   // ---- server -----------------------------------------------------------------------------------
 
-  private async sync(kind: "poll" | "heartbeat" | "still-here" | "lease"): Promise<SessionStatus | null> {
+  private async sync(kind: SyncKind): Promise<SessionStatus | null> {
     if (this.stopped || this.leaving) return null;
     const sentAt = performance.now();
-    let response: Response;
-    try {
-      response =
-        kind === "poll"
-          ? await fetch("/api/session", { cache: "no-store", credentials: "same-origin" })
-          : await fetch("/api/session/activity", {
-              method: "POST",
-              cache: "no-store",
-              credentials: "same-origin",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({ reason: kind, paths: [...new Set(this.paths.values())].slice(0, 20) }),
-            });
-    } catch {
-      this.retryLater(); // offline: never a sign-out by itself; the server decides when we are back
-      return null;
-    }
+    const answer = await syncSession(kind, [...this.paths.values()]);
     if (kind !== "poll") {
       this.lastHeartbeatAt = sentAt;
       this.activitySinceHeartbeat = false;
     }
-    if (response.status === 401) {
-      const body = (await response.json().catch(() => ({}))) as { signedOut?: string; login?: string; reason?: string };
-      this.leave(body.signedOut ?? (body.login ? body.login : `/signed-out?reason=${body.reason ?? "revoked"}`));
+    if (answer.kind === "leave") {
+      this.leave(answer.url);
       return null;
     }
-    if (!response.ok) {
-      this.retryLater();
+    if (answer.kind === "retry") {
+      this.retryLater(); // never a sign-out by itself; the server decides when it can be asked
       return null;
     }
-    const status = (await response.json()) as SessionStatus;
-    this.apply(status, sentAt, performance.now());
-    if (kind !== "poll") this.bus?.post({ type: "status", tab: this.tab, status });
-    return status;
+    this.apply(answer.status, sentAt, performance.now());
+    if (kind !== "poll") this.bus?.post({ type: "status", tab: this.tab, status: answer.status });
+    return answer.status;
   }
 
   private apply(status: SessionStatus, sentAt: number, receivedAt: number): void {
@@ -165,15 +149,10 @@ export class IdleController {
     window.location.replace(url);
   }
 
-  /** For the admins' friction insights; fire and forget, never activity. */
+  /** For the admins' friction insights; never activity. One row per warning, not per tab. */
   private report(type: "warning_shown" | "warning_answered", left: number): void {
-    if (type === "warning_shown" && document.visibilityState !== "visible") return; // one row per warning, not per tab
-    void fetch("/api/session/events", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ type, path: this.options.path, area: this.deadlines?.area ?? "normal pages", secondsLeft: left }),
-    }).catch(() => undefined);
+    if (type === "warning_shown" && document.visibilityState !== "visible") return;
+    reportWarning(type, this.options.path, this.deadlines?.area ?? "normal pages", left);
   }
 
   // ---- timers -----------------------------------------------------------------------------------
