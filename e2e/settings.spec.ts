@@ -107,7 +107,7 @@ test("an unsaved billing draft survives an idle sign-out and comes back after si
   await page.getByLabel("Company").fill("Draft Clinic GmbH");
   // Walk away: Billing's 25 s budget runs out and the tab signs itself out.
   await expect(page).toHaveURL(/\/signed-out\?reason=idle/, { timeout: 60_000 });
-  await page.goto("/billing");
+  await page.getByRole("link", { name: "Sign in again" }).click();
   await fillLogin(page, account);
   await page.waitForURL(/\/billing$/);
   await expect(page.getByTestId("billing-draft")).toBeVisible();

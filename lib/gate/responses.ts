@@ -4,7 +4,7 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { signedOutPath } from "@/lib/auth/signed-out-path";
-import { ACTIVITY_COOKIE } from "@/lib/session/activity-record";
+import { ACTIVITY_COOKIE, activityCookieOptions } from "@/lib/session/activity-record";
 
 export const NO_STORE = "private, no-store, max-age=0, must-revalidate";
 
@@ -49,7 +49,8 @@ export function signedOut(
   response.headers.set("cache-control", NO_STORE);
   // The session is already revoked in Kratos; clearing the cookies just tidies the browser.
   response.cookies.set(kratosCookieName, "", { path: "/", maxAge: 0 });
-  response.cookies.set(ACTIVITY_COOKIE, "", { path: "/", maxAge: 0 });
+  // Same attributes as when it was set (Secure in production), or the browser may keep the old one.
+  response.cookies.set(ACTIVITY_COOKIE, "", { ...activityCookieOptions(process.env.NODE_ENV === "production"), maxAge: 0 });
   return response;
 }
 
