@@ -1,4 +1,5 @@
 "use client";
+import { FormMessages } from "@/components/forms/form-messages";
 import { useActionState } from "react";
 import { IDLE_RESULT, type FormResult } from "@/lib/forms/result";
 
@@ -27,21 +28,7 @@ export function EndSessionsForm({ action }: { action: (previous: FormResult, dat
       <p id="end-sessions-help" className="muted">
         Signs the user out everywhere at once: every session is revoked in Kratos. They can sign in again.
       </p>
-      {error && (
-        <p id="end-sessions-error" className="error-text" role="alert">
-          {error}
-        </p>
-      )}
-      {state.status === "error" && (
-        <p className="error-text" role="alert">
-          {state.message}
-        </p>
-      )}
-      {state.status === "ok" && (
-        <p role="status" data-testid="end-sessions-done">
-          {state.message}
-        </p>
-      )}
+      <FormMessages state={state} fieldError={error} errorId="end-sessions-error" okTestId="end-sessions-done" />
       <button type="submit" disabled={pending}>
         End all sessions
       </button>

@@ -1,4 +1,5 @@
 "use client";
+import { FormMessages } from "@/components/forms/form-messages";
 import { useActionState } from "react";
 import { IDLE_RESULT, type FormResult } from "@/lib/forms/result";
 
@@ -49,21 +50,7 @@ export function IdlePreferenceForm({
           </div>
         ))}
       </fieldset>
-      {error && (
-        <p id="idle-pref-error" className="error-text" role="alert">
-          {error}
-        </p>
-      )}
-      {state.status === "error" && (
-        <p className="error-text" role="alert">
-          {state.message}
-        </p>
-      )}
-      {state.status === "ok" && (
-        <p role="status" data-testid="idle-pref-saved">
-          {state.message}
-        </p>
-      )}
+      <FormMessages state={state} fieldError={error} errorId="idle-pref-error" okTestId="idle-pref-saved" />
       <button type="submit" disabled={pending}>
         Save auto sign-out
       </button>
