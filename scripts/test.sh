@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: every test, on a fresh clone, against the real services.
 #   typecheck -> lint -> unit -> (Kratos + PostgreSQL + production build) -> integration -> e2e (Chromium)
-# The run uses its own ports (3100/4533/4534), databases (app_test, kratos_test) and build folder
+# The run uses its own ports (3100/4533/4534; tests' extra instances on 3101-3109 and 4633/4634), databases (app_test, kratos_test) and build folder
 # (.next-test), so it never collides with a running `npm run dev`. Pass a stage name to run one stage
 # (unit | integration | e2e); the default runs all of them and prints a summary.
 set -euo pipefail
@@ -28,7 +28,10 @@ export KRATOS_SECRETS_COOKIE="$(openssl rand -hex 24)" KRATOS_SECRETS_CIPHER="$(
 DEFAULT_TEST_POLICY='{"idleDesktopSeconds":40,"idleMobileSeconds":80,"ceilings":[{"prefix":"/billing","seconds":25,"label":"Billing"},{"prefix":"/admin","seconds":30,"label":"Admin"}],"adminCapSeconds":35,"preferenceSeconds":{"15":30,"30":60,"60":120},"warningSeconds":20,"stepUpWindowSeconds":10,"revalidateSeconds":2,"activityWriteSeconds":2,"sweepIntervalSeconds":1}'
 export IDLE_POLICY="${TEST_IDLE_POLICY:-$DEFAULT_TEST_POLICY}"
 load_stack_config
-export KRATOS_EXTRA_RETURN_URLS="http://localhost:3101,http://localhost:3102,http://localhost:3103,http://localhost:3104"
+# Extra app instances started by tests listen on APP_PORT + 1..9 (test/helpers/processes.ts): Kratos must
+# accept them as return URLs.
+KRATOS_EXTRA_RETURN_URLS="$(for n in 1 2 3 4 5 6 7 8 9; do printf 'http://localhost:%s,' $((APP_PORT + n)); done)"
+export KRATOS_EXTRA_RETURN_URLS="${KRATOS_EXTRA_RETURN_URLS%,}"
 
 ensure_chromium() {
   CHROMIUM_PATH="$(command -v chromium || true)"
@@ -118,7 +121,7 @@ if [ "$ONLY" = stack ]; then
   say "stack up: app $APP_URL, Kratos $KRATOS_PUBLIC_URL (Ctrl-C stops it)"
   # For running single test files against this stack: `set -a; . .stack/test/env; set +a`. Git-ignored,
   # owner-only, and holds this run's throwaway secrets only.
-  (umask 077; for v in APP_URL KRATOS_PUBLIC_URL KRATOS_ADMIN_URL DATABASE_URL SESSION_SECRET IDLE_POLICY \
+  (umask 077; for v in APP_PORT KRATOS_PUBLIC_PORT KRATOS_ADMIN_PORT KRATOS_EXTRA_RETURN_URLS APP_URL KRATOS_PUBLIC_URL KRATOS_ADMIN_URL DATABASE_URL SESSION_SECRET IDLE_POLICY \
       KRATOS_SECRETS_COOKIE KRATOS_SECRETS_CIPHER KRATOS_DSN KRATOS_BIN NEXT_DIST_DIR; do
     printf 'export %s=%q\n' "$v" "${!v}"; done > "$STATE_DIR/env")
   wait

@@ -54,6 +54,19 @@ async function killGroup(pid: number | undefined, port: number): Promise<void> {
   }
 }
 
+/**
+ * Ports for extra instances, counted from the run's own ports so that two test stacks (TEST_STACK_NAME with
+ * other TEST_*_PORT values) never collide: app instances at APP_PORT + n (n = 1..9), a second Kratos at
+ * the run's Kratos ports + 100.
+ */
+export function extraAppPort(n: number): number {
+  if (!Number.isInteger(n) || n < 1 || n > 9) throw new Error(`extra app port offset must be 1..9, got ${n}`);
+  return Number(process.env.APP_PORT ?? 3100) + n;
+}
+export function extraKratosPorts(): { publicPort: number; adminPort: number } {
+  return { publicPort: Number(process.env.KRATOS_PUBLIC_PORT ?? 4533) + 100, adminPort: Number(process.env.KRATOS_ADMIN_PORT ?? 4534) + 100 };
+}
+
 export interface AppInstance {
   url: string;
   logs: () => string;

@@ -1,12 +1,12 @@
 /**
  * The server decides: idle and absolute expiry through the Edge gate, revocation in Kratos, step-up,
- * the status poll, the signed record, and the audit rows. Runs its own app instance (port 3101) with
+ * the status poll, the signed record, and the audit rows. Runs its own app instance (APP_PORT + 1) with
  * budgets in seconds and its own database, so no other sweeper touches its sessions.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Jar, eventually, hit, sleep } from "../helpers/http";
-import { startApp, type AppInstance } from "../helpers/processes";
+import { extraAppPort, startApp, type AppInstance } from "../helpers/processes";
 import { auditRows, createUser, scratchDatabase, sessionIdOf, signIn, whoamiStatus } from "../helpers/stack";
 
 const POLICY = {
@@ -35,7 +35,7 @@ describe("idle gate (app instance with budgets in seconds)", () => {
   before(async () => {
     db = await scratchDatabase("app_it_gate");
     // The sweeper is off here: these tests pin what the gate itself does.
-    app = await startApp({ port: 3101, policy: POLICY, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } });
+    app = await startApp({ port: extraAppPort(1), policy: POLICY, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } });
   });
   after(async () => {
     await app?.stop();
@@ -102,7 +102,7 @@ describe("idle gate (app instance with budgets in seconds)", () => {
   });
 
   it("absolute expiry: past the absolute deadline the session ends whatever the activity", async () => {
-    const short = await startApp({ port: 3102, policy: { ...POLICY, absoluteSeconds: 4 }, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } });
+    const short = await startApp({ port: extraAppPort(2), policy: { ...POLICY, absoluteSeconds: 4 }, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } });
     try {
       const { jar, sessionId, kratosCookie } = await signedInJar();
       assert.equal((await hit(short.url, "/dashboard", jar)).status, 200);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Jar, hit, sleep } from "../helpers/http";
 import { countingProxy, type CountingProxy } from "../helpers/counting-proxy";
-import { startApp, type AppInstance } from "../helpers/processes";
+import { extraAppPort, startApp, type AppInstance } from "../helpers/processes";
 import { KRATOS_PUBLIC_URL, createUser, scratchDatabase, signIn } from "../helpers/stack";
 
 const SESSIONS = 5;
@@ -22,7 +22,7 @@ describe("Kratos calls under steady browsing", () => {
     db = await scratchDatabase("app_it_calls");
     proxy = await countingProxy(KRATOS_PUBLIC_URL);
     app = await startApp({
-      port: 3106,
+      port: extraAppPort(6),
       policy: { revalidateSeconds: REVALIDATE },
       env: { DATABASE_URL: db.url, KRATOS_PUBLIC_INTERNAL_URL: proxy.url },
     });

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Jar, hit, sleep } from "../helpers/http";
-import { kratosInstance, startApp, type AppInstance, type KratosInstance } from "../helpers/processes";
+import { extraAppPort, extraKratosPorts, kratosInstance, startApp, type AppInstance, type KratosInstance } from "../helpers/processes";
 import { auditRows, createUser, scratchDatabase, sessionIdOf, signIn, whoamiStatus } from "../helpers/stack";
 
 describe("Kratos outage", () => {
@@ -16,10 +16,10 @@ describe("Kratos outage", () => {
 
   before(async () => {
     db = await scratchDatabase("app_it_outage");
-    kratos = kratosInstance(4633, 4634, "http://localhost:3104");
+    kratos = kratosInstance(extraKratosPorts().publicPort, extraKratosPorts().adminPort, `http://localhost:${extraAppPort(4)}`);
     await kratos.start();
     app = await startApp({
-      port: 3104,
+      port: extraAppPort(4),
       policy: { idleDesktopSeconds: 30, warningSeconds: 20, revalidateSeconds: 1, activityWriteSeconds: 1 },
       env: { DATABASE_URL: db.url, KRATOS_PUBLIC_INTERNAL_URL: kratos.publicUrl, KRATOS_ADMIN_URL: kratos.adminUrl },
     });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Jar, eventually, hit, sleep } from "../helpers/http";
-import { startApp, type AppInstance } from "../helpers/processes";
+import { extraAppPort, startApp, type AppInstance } from "../helpers/processes";
 import { auditRows, createUser, scratchDatabase, sessionIdOf, signIn, whoamiStatus } from "../helpers/stack";
 import { tcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 
@@ -24,7 +24,7 @@ describe("PostgreSQL outage", () => {
     const viaProxy = new URL(db.url);
     viaProxy.port = String(proxy.port);
     app = await startApp({
-      port: 3105,
+      port: extraAppPort(5),
       policy: { idleDesktopSeconds: 5, warningSeconds: 20, revalidateSeconds: 1, activityWriteSeconds: 1, sweepIntervalSeconds: 1 },
       env: { DATABASE_URL: viaProxy.toString() },
     });

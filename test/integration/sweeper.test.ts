@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Jar, eventually, hit } from "../helpers/http";
-import { startApp, type AppInstance } from "../helpers/processes";
+import { extraAppPort, startApp, type AppInstance } from "../helpers/processes";
 import { auditRows, createUser, scratchDatabase, sessionIdOf, signIn, whoamiStatus } from "../helpers/stack";
 
 const POLICY = {
@@ -26,7 +26,7 @@ describe("sweeper", () => {
     db = await scratchDatabase("app_it_sweeper");
     // The sweeper (in-process, started by instrumentation.ts) runs in this app; the test imports it too.
     process.env.DATABASE_URL = db.url;
-    app = await startApp({ port: 3103, policy: POLICY, env: { DATABASE_URL: db.url } });
+    app = await startApp({ port: extraAppPort(3), policy: POLICY, env: { DATABASE_URL: db.url } });
   });
   after(async () => {
     await app?.stop();
