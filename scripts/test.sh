@@ -20,6 +20,7 @@ cd "$ROOT"
 ONLY="${1:-all}"
 RESULTS="$ROOT/.stack/$STACK_NAME/results"
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+export TEST_RESULTS_DIR="$RESULTS"
 
 # Secrets for this run only: random, in memory, never written to disk.
 export SESSION_SECRET="$(openssl rand -hex 32)"
@@ -149,5 +150,10 @@ for kind in unit integration e2e; do
   total_pass=$((total_pass + ${PASS[$kind]:-0})); total_fail=$((total_fail + ${FAIL[$kind]:-0}))
 done
 [ "$failed" = 0 ] || [ "$total_fail" -gt 0 ] || total_fail=1
+if [ -s "$RESULTS/figures.txt" ]; then
+  echo
+  echo "Figures"
+  sed 's/^/  /' "$RESULTS/figures.txt"
+fi
 echo "$total_pass passed, $total_fail failed"
 exit "$failed"
