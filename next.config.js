@@ -4,9 +4,12 @@
  * `next start` at once, with a message naming the variable (never a half-configured app).
  */
 import { ConfigError, readPolicy, readServerEnv } from "./lib/config/env.js";
+import { modeOf, securityHeaders } from "./lib/security/headers.js";
 
+/** @type {ReturnType<typeof readServerEnv>} */
+let env;
 try {
-  readServerEnv();
+  env = readServerEnv();
   readPolicy();
 } catch (error) {
   if (error instanceof ConfigError) {
@@ -15,6 +18,16 @@ try {
   }
   throw error;
 }
+
+/**
+ * The routes the middleware matcher skips (middleware.ts) get their security headers here; everything it
+ * matches gets them from the gate, with a per-request nonce CSP. IMPORTANT: keep this list in step with the
+ * matcher, and never send the static CSP on a matched route (a second CSP header would be enforced too).
+ * Next fixes these headers at build time (routes-manifest), so HSTS here follows the APP_URL of the build.
+ */
+const UNMATCHED = ["/_next/static/:path*", "/_next/image", "/favicon.ico", "/robots.txt", "/api/upload"];
+/** @param {Record<string, string>} headers */
+const list = (headers) => Object.entries(headers).map(([key, value]) => ({ key, value }));
 
 /** @type {import("next").NextConfig} */
 const nextConfig = {
@@ -25,6 +38,10 @@ const nextConfig = {
   // IMPORTANT: keep Next's router headers (next-router-prefetch, rsc) visible to middleware.ts, so the gate
   // can tell a <Link> prefetch (never activity) from a navigation. Without it they are stripped.
   skipProxyUrlNormalize: true,
+  async headers() {
+    const headers = securityHeaders({ appUrl: env.APP_URL, kratosPublicUrl: env.KRATOS_PUBLIC_URL, mode: modeOf(process.env.NODE_ENV) });
+    return UNMATCHED.map((source) => ({ source, headers: list(headers.static) }));
+  },
   experimental: {
     // forbidden() -> app/forbidden.tsx with a real 403 status for non-admins.
     authInterrupts: true,

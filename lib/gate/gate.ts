@@ -7,6 +7,9 @@
  *   expire (idle | absolute) -> revoke in Kratos (admin API), audit, clear cookies, /signed-out?reason=...
  *   step-up                  -> Kratos login with refresh=true, back to the requested page
  *   allow                    -> the request goes on with a refreshed signed activity record and no-store
+ *
+ * Every answer, whatever the outcome, carries the security headers (lib/security/headers.js) with a fresh
+ * CSP nonce; the nonce also goes to Next on the request so it can put it on its own scripts.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
@@ -19,11 +22,17 @@ import { evaluate, type ServerActivity } from "@/lib/session/evaluate";
 import { internalFetch } from "@/lib/session/internal-channel";
 import { replaceCookie } from "@/lib/session/cookie-header";
 import { classify, wantsJson } from "@/lib/session/request-kind";
+import { modeOf, newNonce, securityHeaders } from "@/lib/security/headers.js";
 import { NO_STORE, signedOut, toLogin, unavailable } from "./responses";
 
-let config: { env: ReturnType<typeof readEdgeEnv>; policy: ReturnType<typeof readPolicy> } | undefined;
+let config:
+  | { env: ReturnType<typeof readEdgeEnv>; policy: ReturnType<typeof readPolicy>; headers: ReturnType<typeof securityHeaders> }
+  | undefined;
 function settings() {
-  return (config ??= { env: readEdgeEnv(), policy: readPolicy() });
+  if (config) return config;
+  const env = readEdgeEnv();
+  const headers = securityHeaders({ appUrl: env.APP_URL, kratosPublicUrl: env.KRATOS_PUBLIC_URL, mode: modeOf(process.env.NODE_ENV) });
+  return (config = { env, policy: readPolicy(), headers });
 }
 
 async function serverActivity(sessionId: string): Promise<ServerActivity> {
@@ -58,6 +67,18 @@ function searchWithoutRsc(request: NextRequest): string {
 }
 
 export async function gate(request: NextRequest): Promise<NextResponse> {
+  const nonce = newNonce();
+  const headers = settings().headers.page(nonce);
+  // Next takes the nonce from the request's CSP header and puts it on its scripts (x-nonce is for our own
+  // components). Always set here, so a browser can never choose the nonce.
+  request.headers.set("x-nonce", nonce);
+  request.headers.set("content-security-policy", headers["content-security-policy"]);
+  const response = await decide(request);
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+async function decide(request: NextRequest): Promise<NextResponse> {
   const { env, policy } = settings();
   const path = request.nextUrl.pathname;
   const kind = classify({ method: request.method, path, header: (n) => request.headers.get(n) });
