@@ -4,7 +4,7 @@
  * Safe next to in-app sweepers and other workers (rows are claimed with FOR UPDATE SKIP LOCKED).
  */
 import { ConfigError, readPolicy, readServerEnv } from "../lib/config/env.js";
-import { sweepOnce } from "../lib/activity/sweeper";
+import { sweepWhenSafe } from "../lib/activity/sweeper";
 
 try {
   readServerEnv();
@@ -20,10 +20,11 @@ let stopping = false;
 process.on("SIGINT", () => (stopping = true));
 process.on("SIGTERM", () => (stopping = true));
 console.log(`[sweeper] every ${interval / 1000} s`);
+const pass = sweepWhenSafe();
 while (!stopping) {
   try {
-    const result = await sweepOnce();
-    if (result.ended || result.failed) console.log(`[sweeper] ended ${result.ended}, failed ${result.failed}`);
+    const result = await pass();
+    if (result && (result.ended || result.failed)) console.log(`[sweeper] ended ${result.ended}, failed ${result.failed}`);
   } catch (error) {
     console.error(`[sweeper] pass failed, will retry: ${(error as Error).message}`);
   }

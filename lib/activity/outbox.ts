@@ -20,12 +20,16 @@ interface State {
   completed: number;
   lastError: string | undefined;
   waiters: (() => void)[];
+  /** settled() callers: each waits until `completed` reaches the `produced` count of its call */
+  marks?: { target: number; resolve: () => void }[];
 }
 
 const g = globalThis as unknown as { __outbox?: State };
 const state: State = (g.__outbox ??= { queue: [], running: false, timer: undefined, produced: 0, completed: 0, lastError: undefined, waiters: [] });
 
-const MAX_DELAY_MS = 5_000;
+/** The longest wait between two attempts: a job is retried at most this long after PostgreSQL is back. */
+export const OUTBOX_MAX_RETRY_MS = 5_000;
+const MAX_DELAY_MS = OUTBOX_MAX_RETRY_MS;
 
 export function enqueue(label: string, run: () => Promise<void>): void {
   state.produced += 1;
@@ -45,6 +49,7 @@ async function drain(): Promise<void> {
         state.queue.shift();
         state.completed += 1;
         state.lastError = undefined;
+        releaseMarks();
       } catch (error) {
         job.attempts += 1;
         const message = (error as Error).message;
@@ -64,6 +69,23 @@ async function drain(): Promise<void> {
 
 export function outboxStats() {
   return { pending: state.queue.length, produced: state.produced, completed: state.completed, lastError: state.lastError ?? null };
+}
+
+function releaseMarks(): void {
+  if (!state.marks?.length) return;
+  const due = state.marks.filter((m) => m.target <= state.completed);
+  state.marks = state.marks.filter((m) => m.target > state.completed);
+  for (const m of due) m.resolve();
+}
+
+/**
+ * Resolves once every job queued before this call has run. Jobs run in order, so that is when `completed`
+ * reaches the `produced` count of the call; unlike drained(), jobs queued later (steady traffic) cannot delay it.
+ */
+export function settled(): Promise<void> {
+  const target = state.produced;
+  if (state.completed >= target) return Promise.resolve();
+  return new Promise((resolve) => (state.marks ??= []).push({ target, resolve }));
 }
 
 /** Resolves when the queue is empty (tests and graceful shutdown). */

@@ -7,12 +7,24 @@ import "server-only";
  * transaction, and claimEnd() ends a session only if nobody ended it before, so each expiry is revoked
  * once and gets exactly one audit row. A session Kratos cannot revoke right now stays live in the table
  * and is retried on the next pass.
+ *
+ * IMPORTANT: activity that has not reached the table yet makes a session look idler than it is, so a pass
+ * must never run ahead of it (sweepWhenSafe). Without that, a PostgreSQL outage longer than the budget ended
+ * every session that stayed active through it, the moment the database came back (their heartbeats were
+ * still in the outbox; test/resilience/postgres-outage.test.ts).
+ * - This process's own queued writes: a pass waits until every write queued before it has landed.
+ * - Other instances' queued writes: after a pass failed on the database, the first pass once it answers
+ *   again is held for RECOVERY_HOLD_MS, twice the outbox's longest retry delay, so their backlogs land
+ *   first. (Bound: an instance whose backlog takes longer than that to write can still lose a race.)
  */
 import { readPolicy } from "@/lib/config/env.js";
 import { db } from "@/lib/db/pool";
 import { revokeSession } from "@/lib/kratos/admin";
 import { areaFor } from "@/lib/policy/idle-rule";
+import { OUTBOX_MAX_RETRY_MS, outboxStats, settled } from "./outbox";
 import { claimEnd } from "./store";
+
+export const RECOVERY_HOLD_MS = 2 * OUTBOX_MAX_RETRY_MS;
 
 export interface SweepResult {
   due: number;
@@ -95,6 +107,32 @@ export async function sweepOnce(
   }
 }
 
+/**
+ * One periodic pass, never ahead of queued activity (see the header). Returns null while held back after
+ * an outage; throws (to be logged and retried) while the database is unreachable.
+ */
+export function sweepWhenSafe(): () => Promise<SweepResult | null> {
+  let databaseFailed = false;
+  let holdUntil = 0;
+  return async () => {
+    // This process's writes failing means the database is (or just was) unreachable for everyone.
+    if (outboxStats().lastError !== null) databaseFailed = true;
+    await settled(); // this process's queued activity lands first (this waits out an outage)
+    if (databaseFailed) {
+      await db().query("SELECT 1"); // still down: throws, and the next tick asks again
+      databaseFailed = false;
+      holdUntil = Date.now() + RECOVERY_HOLD_MS;
+    }
+    if (Date.now() < holdUntil) return null;
+    try {
+      return await sweepOnce();
+    } catch (error) {
+      databaseFailed = true; // sweepOnce throws only on database errors (a failed revocation is counted)
+      throw error;
+    }
+  };
+}
+
 const g = globalThis as unknown as { __sweeper?: ReturnType<typeof setInterval> };
 
 /** Starts the periodic sweep in this process (instrumentation.ts). Idempotent. */
@@ -103,12 +141,13 @@ export function startSweeper(): void {
   const policy = readPolicy();
   let running = false;
   let lastError = "";
+  const pass = sweepWhenSafe();
   g.__sweeper = setInterval(async () => {
     if (running) return;
     running = true;
     try {
-      const result = await sweepOnce();
-      if (result.ended > 0) console.log(`[sweeper] ended ${result.ended} abandoned session(s)`);
+      const result = await pass();
+      if (result && result.ended > 0) console.log(`[sweeper] ended ${result.ended} abandoned session(s)`);
       lastError = "";
     } catch (error) {
       const message = (error as Error).message;
