@@ -6,6 +6,7 @@ import "server-only";
 import type { FlowError, LoginFlow, RegistrationFlow, SettingsFlow } from "@ory/client-fetch";
 import { cookies } from "next/headers";
 import { readEdgeEnv } from "@/lib/config/env.js";
+import { returnUrl } from "@/lib/security/return-to";
 import { describeError, frontendApi, requestInit, statusOf } from "./client";
 import { kratosCookieHeader } from "./cookie-header";
 import { KratosUnavailableError } from "./types";
@@ -31,16 +32,27 @@ async function fetchFlow<T>(load: () => Promise<T>): Promise<FlowResult<T>> {
   }
 }
 
+/**
+ * IMPORTANT: a flow's return_to is passed on to the page only when it is on the app's origin. Kratos v1.3.1
+ * checks return_to with Go's URL parser, which reads "///evil.example" and "/\evil.example" as paths on its
+ * default host, so a flow started at Kratos with them passes allowed_return_urls and keeps the raw value;
+ * @ory/elements-react renders flow.return_to as a link (the settings page's back button, the login footer),
+ * which a browser follows to evil.example. Anything else becomes the default page (lib/security/return-to.ts).
+ */
+function withSafeReturnTo<T extends { return_to?: string }>(flow: T): T {
+  return flow.return_to ? { ...flow, return_to: returnUrl(flow.return_to, readEdgeEnv().APP_URL) } : flow;
+}
+
 export function getLoginFlow(id: string, cookie: string) {
-  return fetchFlow<LoginFlow>(() => frontendApi().getLoginFlow({ id, cookie }, requestInit()));
+  return fetchFlow<LoginFlow>(async () => withSafeReturnTo(await frontendApi().getLoginFlow({ id, cookie }, requestInit())));
 }
 
 export function getRegistrationFlow(id: string, cookie: string) {
-  return fetchFlow<RegistrationFlow>(() => frontendApi().getRegistrationFlow({ id, cookie }, requestInit()));
+  return fetchFlow<RegistrationFlow>(async () => withSafeReturnTo(await frontendApi().getRegistrationFlow({ id, cookie }, requestInit())));
 }
 
 export function getSettingsFlow(id: string, cookie: string) {
-  return fetchFlow<SettingsFlow>(() => frontendApi().getSettingsFlow({ id, cookie }, requestInit()));
+  return fetchFlow<SettingsFlow>(async () => withSafeReturnTo(await frontendApi().getSettingsFlow({ id, cookie }, requestInit())));
 }
 
 export function getFlowError(id: string) {

@@ -79,6 +79,19 @@ describe("safeReturnPath: encoded slashes never lead off-site", () => {
   }
 });
 
+describe("return_to values Kratos v1.3.1 accepts but browsers follow off-site", () => {
+  // Go's URL parser reads these as paths on Kratos' default host, so they pass allowed_return_urls and a
+  // flow keeps them raw; a browser reads them as //evil.example. lib/kratos/flows.ts passes a flow's
+  // return_to through returnUrl() before @ory/elements-react renders it as a link.
+  for (const input of ["///evil.example", "////evil.example", "/\\evil.example", "/\\/evil.example", "///evil.example/dashboard"]) {
+    it(`${JSON.stringify(input)} → dropped; returnUrl falls back to the dashboard`, () => {
+      assert.equal(safeReturnPath(input, APP_URL), null);
+      assert.equal(returnUrl(input, APP_URL), "http://localhost:3000/dashboard");
+      assert.notEqual(new URL(input, APP_URL).origin, APP_URL, "the browser would have left the app");
+    });
+  }
+});
+
 describe("returnUrl", () => {
   it(`the default return path is ${DEFAULT_RETURN_PATH}`, () => {
     assert.equal(DEFAULT_RETURN_PATH, "/dashboard");
