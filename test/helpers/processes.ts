@@ -3,11 +3,15 @@
  * instances (same database and secrets, other ports) for tests that need their own budgets or must stop
  * Kratos without disturbing the rest of the run. Everything is stopped by the returned stop().
  */
-import { spawn, execFileSync } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { sleep } from "./http";
+
+// Async, so a test keeps sending requests (and timing them) while Kratos stops and starts.
+const run = promisify(execFile);
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -118,10 +122,10 @@ export function kratosInstance(publicPort: number, adminPort: number, appUrl: st
     publicUrl,
     adminUrl,
     start: async () => {
-      execFileSync("bash", ["-c", ". scripts/lib.sh; load_stack_config; ensure_kratos_binary; start_kratos"], { cwd: ROOT, env, stdio: "ignore" });
+      await run("bash", ["-c", ". scripts/lib.sh; load_stack_config; ensure_kratos_binary; start_kratos"], { cwd: ROOT, env });
     },
     stop: async () => {
-      execFileSync("bash", ["-c", `. scripts/lib.sh; stop_pidfile "${stateDir}/kratos.pid"`], { cwd: ROOT, env, stdio: "ignore" });
+      await run("bash", ["-c", `. scripts/lib.sh; stop_pidfile "${stateDir}/kratos.pid"`], { cwd: ROOT, env });
     },
   };
 }
