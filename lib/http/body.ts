@@ -6,14 +6,16 @@ import type { z } from "zod";
 
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 413 | 415; error: string; message: string };
 
-export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = 4096): Promise<BodyResult<z.infer<S>>> {
+export type TextResult = { ok: true; text: string } | { ok: false; status: 413; error: "body_too_large"; message: string };
+
+/**
+ * The body as text, at most `maxBytes`: 413 at once when Content-Length says more, else as soon as the
+ * bytes read pass the limit (a missing or false Content-Length must not let a large body through).
+ */
+export async function readText(request: Request, maxBytes: number): Promise<TextResult> {
+  const tooLarge = { ok: false, status: 413, error: "body_too_large", message: `The body must be at most ${maxBytes} bytes.` } as const;
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) return { ok: false, status: 413, error: "body_too_large", message: `The body must be at most ${maxBytes} bytes.` };
-  const type = request.headers.get("content-type") ?? "";
-  if (type && !type.toLowerCase().startsWith("application/json")) {
-    return { ok: false, status: 415, error: "unsupported_media_type", message: "Send application/json." };
-  }
-  // Count bytes as they arrive: a missing or false Content-Length must not let a large body through.
+  if (declared > maxBytes) return tooLarge;
   const reader = request.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -24,12 +26,24 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel();
-        return { ok: false, status: 413, error: "body_too_large", message: `The body must be at most ${maxBytes} bytes.` };
+        return tooLarge;
       }
       chunks.push(value);
     }
   }
-  const text = new TextDecoder().decode(Buffer.concat(chunks));
+  return { ok: true, text: new TextDecoder().decode(Buffer.concat(chunks)) };
+}
+
+export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = 4096): Promise<BodyResult<z.infer<S>>> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) return { ok: false, status: 413, error: "body_too_large", message: `The body must be at most ${maxBytes} bytes.` };
+  const type = request.headers.get("content-type") ?? "";
+  if (type && !type.toLowerCase().startsWith("application/json")) {
+    return { ok: false, status: 415, error: "unsupported_media_type", message: "Send application/json." };
+  }
+  const body = await readText(request, maxBytes);
+  if (!body.ok) return body;
+  const text = body.text;
   let data: unknown;
   try {
     data = text.trim() === "" ? {} : JSON.parse(text);

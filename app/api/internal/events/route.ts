@@ -9,6 +9,7 @@ import { recordSessionEnd } from "@/lib/activity/store";
 import { auditEventSchema, sessionEndSchema } from "@/lib/audit/events";
 import { audit } from "@/lib/audit/write";
 import { readEdgeEnv } from "@/lib/config/env.js";
+import { readText } from "@/lib/http/body";
 import { INTERNAL_AUTH_HEADER, verifyInternal } from "@/lib/session/internal-channel";
 
 const message = z.discriminatedUnion("type", [
@@ -17,8 +18,10 @@ const message = z.discriminatedUnion("type", [
 ]);
 
 export async function POST(request: Request) {
-  const text = await request.text();
-  if (text.length > 8192) return NextResponse.json({ error: "body_too_large" }, { status: 413 });
+  // Bounded before the signature is checked: an unsigned sender must not make the server read a large body.
+  const body = await readText(request, 8192);
+  if (!body.ok) return NextResponse.json({ error: body.error, message: body.message }, { status: body.status });
+  const text = body.text;
   const url = new URL(request.url);
   if (!(await verifyInternal(readEdgeEnv().SESSION_SECRET, request.headers.get(INTERNAL_AUTH_HEADER), "POST", `${url.pathname}${url.search}`, text))) {
     return NextResponse.json({ error: "forbidden" }, { status: 403 });
