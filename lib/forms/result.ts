@@ -21,3 +21,16 @@ export function fieldErrorsOf(issues: readonly { path: readonly PropertyKey[]; m
   }
   return out;
 }
+
+/** The answer when an action is called with something other than a form (a hand-made request). */
+export const NOT_A_FORM: FormResult = { status: "invalid", message: "This form could not be read. Please reload the page and try again.", fieldErrors: {} };
+
+/**
+ * The named fields of a form submission, or null when the action was called with something that is not a
+ * FormData: anyone can POST an action with arbitrary arguments, and the answer must be "invalid", never a
+ * crash (formData.get of undefined). A missing field is undefined; a file stays a File (zod refuses it).
+ */
+export function formFields<K extends string>(formData: unknown, names: readonly K[]): Record<K, FormDataEntryValue | undefined> | null {
+  if (!(formData instanceof FormData)) return null;
+  return Object.fromEntries(names.map((name) => [name, formData.get(name) ?? undefined])) as Record<K, FormDataEntryValue | undefined>;
+}

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { existingIdentity } from "@/lib/admin/identities";
 import { endAllSessions } from "@/lib/admin/sessions";
 import { verifyAdmin } from "@/lib/auth/verify-session";
-import { fieldErrorsOf, invalid, type FormResult } from "@/lib/forms/result";
+import { NOT_A_FORM, fieldErrorsOf, formFields, invalid, type FormResult } from "@/lib/forms/result";
 import { KratosUnavailableError } from "@/lib/kratos/types";
 import { endSessionsSchema } from "./schema";
 
@@ -16,7 +16,9 @@ const UNAVAILABLE: FormResult = { status: "error", message: "The sign-in service
  */
 export async function endUserSessions(_previous: FormResult, formData: FormData): Promise<FormResult> {
   const admin = await verifyAdmin();
-  const parsed = endSessionsSchema.safeParse({ target: formData.get("target") ?? undefined });
+  const fields = formFields(formData, ["target"]);
+  if (!fields) return NOT_A_FORM;
+  const parsed = endSessionsSchema.safeParse(fields);
   if (!parsed.success) return invalid(fieldErrorsOf(parsed.error.issues));
   try {
     const target = await existingIdentity(parsed.data.target);

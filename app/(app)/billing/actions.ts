@@ -5,17 +5,15 @@ import { requireFreshAuthentication } from "@/lib/auth/step-up";
 import { verifySession } from "@/lib/auth/verify-session";
 import { audit } from "@/lib/audit/write";
 import { saveBillingDetails } from "@/lib/billing/store";
-import { fieldErrorsOf, invalid, type FormResult } from "@/lib/forms/result";
+import { NOT_A_FORM, fieldErrorsOf, formFields, invalid, type FormResult } from "@/lib/forms/result";
 import { billingSchema } from "./schema";
 
 /** Change billing details: validated, behind step-up, written in one statement, audited. */
 export async function updateBillingDetails(_previous: FormResult, formData: FormData): Promise<FormResult> {
   const session = await verifySession();
-  const parsed = billingSchema.safeParse({
-    company: formData.get("company") ?? undefined,
-    billing_email: formData.get("billing_email") ?? undefined,
-    vat_id: formData.get("vat_id") ?? "",
-  });
+  const fields = formFields(formData, ["company", "billing_email", "vat_id"]);
+  if (!fields) return NOT_A_FORM;
+  const parsed = billingSchema.safeParse({ ...fields, vat_id: fields.vat_id ?? "" });
   if (!parsed.success) return invalid(fieldErrorsOf(parsed.error.issues));
   const stepUp = await requireFreshAuthentication(session, "change_billing_details", "/billing");
   if (stepUp) return stepUp;

@@ -9,7 +9,7 @@ import { verifySession } from "@/lib/auth/verify-session";
 import { audit } from "@/lib/audit/write";
 import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
 import { describeSeconds } from "@/lib/format/duration";
-import { fieldErrorsOf, invalid, type FormResult } from "@/lib/forms/result";
+import { NOT_A_FORM, fieldErrorsOf, formFields, invalid, type FormResult } from "@/lib/forms/result";
 import { deleteIdentity, patchIdentity } from "@/lib/kratos/admin";
 import { KratosUnavailableError } from "@/lib/kratos/types";
 import { normalBudgetSeconds } from "@/lib/policy/idle-rule";
@@ -22,7 +22,9 @@ import { deleteAccountSchema, idlePreferenceSchema } from "./schema";
  */
 export async function updateIdlePreference(_previous: FormResult, formData: FormData): Promise<FormResult> {
   const session = await verifySession();
-  const parsed = idlePreferenceSchema.safeParse({ idle_timeout_minutes: formData.get("idle_timeout_minutes") ?? undefined });
+  const fields = formFields(formData, ["idle_timeout_minutes"]);
+  if (!fields) return NOT_A_FORM;
+  const parsed = idlePreferenceSchema.safeParse(fields);
   if (!parsed.success) return invalid(fieldErrorsOf(parsed.error.issues));
   const choice = parsed.data.idle_timeout_minutes;
   const policy = readPolicy();
@@ -52,7 +54,9 @@ export async function updateIdlePreference(_previous: FormResult, formData: Form
 /** Deletes the account after a fresh confirmation and a recent authentication (step-up). */
 export async function deleteAccount(_previous: FormResult, formData: FormData): Promise<FormResult> {
   const session = await verifySession();
-  const parsed = deleteAccountSchema.safeParse({ confirm: formData.get("confirm") ?? undefined });
+  const fields = formFields(formData, ["confirm"]);
+  if (!fields) return NOT_A_FORM;
+  const parsed = deleteAccountSchema.safeParse(fields);
   if (!parsed.success) return invalid(fieldErrorsOf(parsed.error.issues));
   const stepUp = await requireFreshAuthentication(session, "delete_account", "/settings");
   if (stepUp) return stepUp;
