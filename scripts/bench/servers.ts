@@ -1,0 +1,88 @@
+/**
+ * `next start` of a variant's production build, on a port of the bench's own range, in its own process
+ * group (stopped as a group: node -> next-server). Optionally with V8's CPU profiler (--cpu-prof).
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, openSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { BENCH_DIR } from "./config";
+import { nextBin, variantDir, type Variant } from "./variants";
+
+export interface Server {
+  name: string;
+  url: string;
+  stop: () => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Up = answers HTTP below 500 (a baseline middleware answers 401 to a request without a session). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    await response.body?.cancel();
+    return response.status < 500;
+  } catch {
+    return false;
+  }
+}
+
+/** Anything listening (not only HTTP: MariaDB sits on 3306 on some machines). */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+export async function startServer(opts: {
+  name: string;
+  variant: Variant;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  cpuProfileDir?: string;
+}): Promise<Server> {
+  const url = `http://localhost:${opts.port}`;
+  if (await portTaken(opts.port)) throw new Error(`port ${opts.port} is already in use: stop what listens there, or move the bench with BENCH_APP_PORT=<port> npm run bench`);
+  const logs = path.join(BENCH_DIR, "logs");
+  mkdirSync(logs, { recursive: true });
+  const out = openSync(path.join(logs, `${opts.name}.log`), "w");
+  const nodeOptions = opts.cpuProfileDir ? `--cpu-prof --cpu-prof-dir=${opts.cpuProfileDir}` : "";
+  const child = spawn(process.execPath, [nextBin(opts.variant), "start", "--hostname", "localhost", "--port", String(opts.port)], {
+    cwd: variantDir(opts.variant),
+    detached: true, // own process group, so stop() reaches next-server too
+    stdio: ["ignore", out, out],
+    env: { ...opts.env, APP_URL: url, APP_INTERNAL_URL: url, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NODE_OPTIONS: nodeOptions },
+  });
+  let exited = false;
+  child.on("exit", () => (exited = true));
+  const stop = async () => {
+    if (exited || !child.pid) return;
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      return;
+    }
+    // SIGTERM lets Node write the CPU profile; give it time before the hard stop.
+    for (let i = 0; i < 100 && !exited; i++) await sleep(100);
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  const until = Date.now() + 60_000;
+  while (!(await answers(`${url}/api/health`))) {
+    if (exited || Date.now() > until) {
+      await stop();
+      throw new Error(`${opts.name} (next start on ${opts.port}) did not come up: see .stack/bench/logs/${opts.name}.log`);
+    }
+    await sleep(200);
+  }
+  return { name: opts.name, url, stop };
+}

@@ -1,0 +1,13 @@
+/**
+ * BENCH ONLY (copied over middleware.ts in the "empty" copy): an Edge middleware that only passes the
+ * request on, with the product's matcher. What any Edge middleware costs before it does anything.
+ */
+import { NextResponse } from "next/server";
+
+export function middleware() {
+  return NextResponse.next();
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$).*)"],
+};
