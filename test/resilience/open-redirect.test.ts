@@ -170,7 +170,8 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
   const places: Place[] = [];
 
   before(async () => {
-    db = await scratchDatabase("app_rs_redirect");
+    // Named per stack: two test stacks share one PostgreSQL server.
+    db = await scratchDatabase(`app_rs_redirect_${process.env.APP_PORT ?? "test"}`);
     const [instance, user, stepUpUser, ...logoutUsers] = await Promise.all([
       startApp({ port: extraAppPort(1), policy: STEP_UP_POLICY, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } }),
       createUser().then(signIn),

@@ -137,7 +137,8 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
 
   before(async () => {
     assert.ok(SECRET.length >= 32, "SESSION_SECRET must be set (source .stack/<name>/env)");
-    db = await scratchDatabase("app_rs_tamper");
+    // Named per stack: two test stacks share one PostgreSQL server.
+    db = await scratchDatabase(`app_rs_tamper_${process.env.APP_PORT ?? "test"}`);
     app = await startApp({ port: extraAppPort(1), policy: POLICY, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } });
     const [sa, sb, sc] = await Promise.all([newSession(), newSession(), newSession()]);
     a = sa!;
