@@ -194,7 +194,9 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
     const signedOut = () => new Jar();
     const signedIn = () => new Jar(userCookie);
     places.push(
-      { name: "app /login, signed out", run: (p) => follow(`${APP}/login?return_to=${enc(p)}`, signedOut(), { render: true }) },
+      // The app's own /login only hands Kratos its sanitised URL; the page Kratos sends back is rendered in
+      // the harder case below (a flow started at Kratos with the raw payload).
+      { name: "app /login, signed out", run: (p) => follow(`${APP}/login?return_to=${enc(p)}`, signedOut()) },
       { name: "app /login, signed in (Kratos returns at once)", run: (p) => follow(`${APP}/login?return_to=${enc(p)}`, signedIn()) },
       { name: "step-up: app /login?refresh=true, signed in", run: (p) => follow(`${APP}/login?refresh=true&return_to=${enc(p)}`, signedIn()) },
       { name: "app /registration, signed out", run: (p) => follow(`${APP}/registration?return_to=${enc(p)}`, signedOut()) },
