@@ -38,6 +38,18 @@ export type CheckResult =
   | { status: "signed-out"; reason: "idle" | "absolute" | "revoked"; area?: string; budgetSeconds?: number | null }
   | { status: "step-up" };
 
+/**
+ * Pages, prefetches and server actions are evaluated twice: by the gate, then here, a moment later. A
+ * record the gate found fresh can turn stale in between; with Kratos down, this second look then failed
+ * where the gate had not, and the page answered Next's 500 instead of the gate's 503
+ * (test/resilience/kratos-outage.test.ts).
+ * So here a record counts as checked for this much longer. Bound: a page the middleware matcher missed
+ * notices a revocation made elsewhere within revalidateSeconds + this; every matched request is held to
+ * revalidateSeconds by the gate. API routes (JSON 503 either way, and /api/upload runs without the gate)
+ * get no grace.
+ */
+const PAGE_RECHECK_GRACE_MS = 5_000;
+
 async function serverActivity(sessionId: string): Promise<ServerActivity> {
   try {
     const row = await readActivity(sessionId);
@@ -72,6 +84,7 @@ export const checkSession = cache(async (kind: CheckKind): Promise<CheckResult> 
       recordCookie: jar.get(ACTIVITY_COOKIE)?.value,
       policy,
       secret: env.SESSION_SECRET,
+      recheckGraceMs: kind === "page" || kind === "action" || kind === "prefetch" ? PAGE_RECHECK_GRACE_MS : 0,
     },
     { whoami, serverActivity },
   );

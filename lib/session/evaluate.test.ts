@@ -243,6 +243,24 @@ describe("evaluate: Kratos is re-asked only after revalidateSeconds (15 s)", () 
   });
 });
 
+describe("evaluate: recheckGraceMs (verifySession's second look at a request the gate admitted)", () => {
+  const cases: { afterMs: number; graceMs: number; asks: boolean }[] = [
+    { afterMs: 15 * SEC, graceMs: 0, asks: true },
+    { afterMs: 15 * SEC, graceMs: 5 * SEC, asks: false },
+    { afterMs: 20 * SEC - 1, graceMs: 5 * SEC, asks: false },
+    { afterMs: 20 * SEC, graceMs: 5 * SEC, asks: true },
+  ];
+  for (const c of cases) {
+    it(`${c.afterMs / SEC} s old, grace ${c.graceMs / SEC} s → Kratos ${c.asks ? "asked" : "NOT asked"}`, async () => {
+      // With Kratos down: inside the grace the record decides (as it did at the gate); past it, unavailable.
+      const f = fake(UNAVAILABLE);
+      const e = await evaluate(input({ now: at(10) + c.afterMs, recordCookie: await cookie(), recheckGraceMs: c.graceMs }), f.deps);
+      assert.equal(f.calls.whoami.length, c.asks ? 1 : 0);
+      assert.equal(e.outcome, c.asks ? "unavailable" : "allow");
+    });
+  }
+});
+
 describe("evaluate: Kratos unavailable → unavailable (never a sign-out)", () => {
   const cases: { name: string; recordCookie: () => Promise<string | undefined> }[] = [
     { name: "no record", recordCookie: async () => undefined },

@@ -45,6 +45,11 @@ export interface EvaluateInput {
   recordCookie: string | undefined;
   policy: PolicyConfig;
   secret: string;
+  /**
+   * Extra age a record may have and still count as checked, on top of revalidateSeconds (default 0). Only
+   * for verifySession(), which re-evaluates a request the gate admitted a moment earlier: see session-check.
+   */
+  recheckGraceMs?: number;
 }
 
 interface Common {
@@ -85,7 +90,8 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
   let record = read.status === "valid" ? read.record : undefined;
   const tok = await cookieToken(input.kratosCookie);
 
-  const fresh = record !== undefined && record.tok === tok && record.ck <= now && now - record.ck < policy.revalidateSeconds * 1000;
+  const maxAge = policy.revalidateSeconds * 1000 + (input.recheckGraceMs ?? 0);
+  const fresh = record !== undefined && record.tok === tok && record.ck <= now && now - record.ck < maxAge;
   let session: SessionView;
   let askedKratos = false;
   if (fresh && record) {
