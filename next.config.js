@@ -25,7 +25,16 @@ try {
  * matcher, and never send the static CSP on a matched route (a second CSP header would be enforced too).
  * Next fixes these headers at build time (routes-manifest), so HSTS here follows the APP_URL of the build.
  */
-const UNMATCHED = ["/_next/static/:path*", "/_next/image", "/favicon.ico", "/robots.txt", "/api/upload"];
+const UNMATCHED = [
+  "/_next/static/:path*",
+  "/_next/image",
+  "/favicon.ico",
+  "/robots.txt",
+  "/api/upload",
+  "/api/session/activity",
+  "/api/session/events",
+  "/api/internal/:path*",
+];
 /** @param {Record<string, string>} headers */
 const list = (headers) => Object.entries(headers).map(([key, value]) => ({ key, value }));
 
