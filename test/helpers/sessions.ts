@@ -23,7 +23,12 @@ export interface SignedInSession {
   cookie: string;
 }
 
-async function createCheapIdentity(): Promise<{ id: string; email: string }> {
+export interface Identity {
+  id: string;
+  email: string;
+}
+
+async function createCheapIdentity(): Promise<Identity> {
   const email = `res-${randomUUID()}@example.com`;
   const response = await fetch(`${KRATOS_ADMIN_URL}/admin/identities`, {
     method: "POST",
@@ -40,17 +45,28 @@ async function createCheapIdentity(): Promise<{ id: string; email: string }> {
   return { id: ((await response.json()) as { id: string }).id, email };
 }
 
-/** Creates `count` identities and signs each one in, a few at a time (Kratos and the app share 2 cores). */
-export async function signInMany(count: number, opts: { concurrency?: number } = {}): Promise<SignedInSession[]> {
-  const out: SignedInSession[] = new Array(count);
+/** Runs `work` for 0..count-1, a few at a time (Kratos and the app share 2 cores). */
+async function inBatches<T>(count: number, concurrency: number, work: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(count);
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < count; i = next++) {
-      const identity = await createCheapIdentity();
-      const cookie = await signIn({ email: identity.email, password: PASSWORD });
-      out[i] = { identityId: identity.id, email: identity.email, sessionId: await sessionIdOf(cookie), cookie };
-    }
+    for (let i = next++; i < count; i = next++) out[i] = await work(i);
   };
-  await Promise.all(Array.from({ length: Math.min(count, opts.concurrency ?? 6) }, worker));
+  await Promise.all(Array.from({ length: Math.min(count, concurrency) }, worker));
   return out;
+}
+
+export function createIdentities(count: number, opts: { concurrency?: number } = {}): Promise<Identity[]> {
+  return inBatches(count, opts.concurrency ?? 6, () => createCheapIdentity());
+}
+
+/** Signs an identity in through Kratos' login flow: a new session. */
+export async function signInAs(identity: Identity): Promise<SignedInSession> {
+  const cookie = await signIn({ email: identity.email, password: PASSWORD });
+  return { identityId: identity.id, email: identity.email, sessionId: await sessionIdOf(cookie), cookie };
+}
+
+/** Creates `count` identities and signs each one in. */
+export async function signInMany(count: number, opts: { concurrency?: number } = {}): Promise<SignedInSession[]> {
+  return inBatches(count, opts.concurrency ?? 6, async () => signInAs(await createCheapIdentity()));
 }

@@ -25,7 +25,7 @@ import { after, before, describe, it } from "node:test";
 import { reportFigure } from "../helpers/figures";
 import { Jar, hit, sleep } from "../helpers/http";
 import { extraAppPort, startApp, type AppInstance } from "../helpers/processes";
-import { signInMany, type SignedInSession } from "../helpers/sessions";
+import { createIdentities, signInAs, signInMany, type Identity, type SignedInSession } from "../helpers/sessions";
 import { KRATOS_ADMIN_URL, scratchDatabase, whoamiStatus } from "../helpers/stack";
 import { percentile, seedFromEnv, seededRandom } from "../helpers/stats";
 
@@ -43,8 +43,8 @@ const RUN_MS = 60_000;
 // server then rightly saw "active" browsers as idle (their requests reached it 20 s apart).
 const GAP_MS = [4_000, 9_000] as const;
 const POLL_MS = [4_000, 6_000] as const;
-/** Browsers arrive (land on the dashboard after signing in) spread over the first ARRIVAL_MS. */
-const ARRIVAL_MS = GAP_MS[1];
+/** Browsers arrive (sign in, land on the dashboard) spread over the first ARRIVAL_MS. */
+const ARRIVAL_MS = 12_000;
 /** Idle browsers stop this long after arriving, so each deadline check still falls within the run. */
 const STOP_WINDOW_MS = [2_000, RUN_MS - ARRIVAL_MS - BUDGET_MS - SLACK_MS - 2_000] as const;
 
@@ -88,13 +88,13 @@ describe("load", () => {
     const random = seededRandom(seed);
     const between = ([lo, hi]: readonly [number, number]) => lo + random() * (hi - lo);
     const setupStarted = Date.now();
-    const sessions = await signInMany(ACTIVE + SILENT + POLLING);
+    const identities = await createIdentities(ACTIVE + SILENT + POLLING);
     const setupSeconds = (Date.now() - setupStarted) / 1000;
 
     const latencies: number[] = [];
     const steadyLatencies: number[] = [];
     const unexpected: string[] = [];
-    const request = async (b: Browser, kind: "page" | "heartbeat" | "poll") => {
+    const request = async (b: Pick<Browser, "jar">, kind: "page" | "heartbeat" | "poll") => {
       const sentAt = Date.now();
       const r =
         kind === "page"
@@ -112,23 +112,21 @@ describe("load", () => {
     };
 
     const started = Date.now();
-    const browsers: Browser[] = sessions.map((session, i) => {
-      const role: Role = i < ACTIVE ? "active" : i < ACTIVE + SILENT ? "silent" : "polling";
-      return { session, role, jar: new Jar(session.cookie), stopAt: started + RUN_MS, lastActivitySent: started, lastActivityDone: started, signedOutWhileActive: false };
-    });
-
-    const simulate = async (b: Browser) => {
-      // Browsers do not arrive in step. Each one's first request is the page Kratos' login returns to (a
-      // session the app has never seen is not one it can time: it lives to Kratos' absolute lifetime).
+    const simulate = async (identity: Identity, role: Role): Promise<Browser> => {
+      // Browsers do not arrive in step. Each signs in when it arrives and lands on the dashboard at once:
+      // a session the app has never seen is not one it can time (it lives to Kratos' absolute lifetime),
+      // and one signed in long before its first request is idle by then.
       await sleep(random() * ARRIVAL_MS);
-      if (b.role !== "active") b.stopAt = Date.now() + between(STOP_WINDOW_MS);
+      const session = await signInAs(identity);
+      const b: Browser = { session, role, jar: new Jar(session.cookie), stopAt: started + RUN_MS, lastActivitySent: Date.now(), lastActivityDone: Date.now(), signedOutWhileActive: false };
+      if (role !== "active") b.stopAt = Date.now() + between(STOP_WINDOW_MS);
       let kind: "page" | "heartbeat" | "poll" = "page";
       // Active phase: pages, heartbeats and polls; never longer than half the budget without activity.
       while (Date.now() < b.stopAt) {
         const r = await request(b, kind);
         if (r.signedOut) {
           b.signedOutWhileActive = true;
-          return;
+          return b;
         }
         if (r.ok && kind !== "poll") {
           b.lastActivitySent = r.sentAt;
@@ -140,7 +138,7 @@ describe("load", () => {
         kind = mustAct || pick < 0.55 ? "heartbeat" : pick < 0.85 ? "page" : "poll";
         await sleep(Math.min(gap, Math.max(0, b.stopAt - Date.now())));
       }
-      if (b.role === "active") return;
+      if (b.role === "active") return b;
       // Idle phase. At budget + SLACK after the last activity, Kratos must no longer know the session.
       const deadline = b.lastActivityDone + BUDGET_MS + SLACK_MS;
       if (b.role === "polling") {
@@ -155,8 +153,9 @@ describe("load", () => {
       }
       await sleep(Math.max(0, deadline - Date.now()));
       b.aliveAtDeadline = (await whoamiStatus(b.session.cookie)) === 200;
+      return b;
     };
-    await Promise.all(browsers.map(simulate));
+    const browsers = await Promise.all(identities.map((identity, i) => simulate(identity, i < ACTIVE ? "active" : i < ACTIVE + SILENT ? "silent" : "polling")));
     const runSeconds = (Date.now() - started) / 1000;
 
     // Ground truth afterwards: Kratos (admin API) and the audit trail.
@@ -194,7 +193,7 @@ describe("load", () => {
     const requests = latencies.length;
     const s = (n: number) => `${n.toFixed(1)} s`;
     reportFigure("load", "sessions (active / silent idle / polling idle)", `${ACTIVE} / ${SILENT} / ${POLLING}, seed ${seed}`);
-    reportFigure("load", "run / setup (200 sign-ins through Kratos)", `${s(runSeconds)} / ${s(setupSeconds)}`);
+    reportFigure("load", "run / setup (200 identities, admin API)", `${s(runSeconds)} / ${s(setupSeconds)}`);
     reportFigure("load", "requests, throughput", `${requests}, ${(requests / runSeconds).toFixed(1)} req/s`);
     reportFigure("load", "latency p50 / p99 / max", `${percentile(latencies, 50)} / ${percentile(latencies, 99)} / ${Math.max(...latencies)} ms`);
     reportFigure("load", "latency p50 / p99 after the arrivals", `${percentile(steadyLatencies, 50)} / ${percentile(steadyLatencies, 99)} ms`);
