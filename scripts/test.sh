@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: every test, on a fresh clone, against the real services.
-#   typecheck -> lint -> unit -> (Kratos + PostgreSQL + production build) -> integration -> e2e (Chromium)
+#   typecheck -> lint -> unit -> (Kratos + PostgreSQL + production build) -> integration -> resilience -> e2e (Chromium)
 # The run uses its own ports (3100/4533/4534; tests' extra instances on 3101-3109 and 4633/4634), databases (app_test, kratos_test) and build folder
 # (.next-test), so it never collides with a running `npm run dev`. Pass a stage name to run one stage
-# (unit | integration | e2e); the default runs all of them and prints a summary.
+# (unit | integration | resilience | e2e); the default runs all of them and prints a summary.
 set -euo pipefail
 # TEST_STACK_NAME lets a second test stack run beside this one (own ports via TEST_*_PORT, own databases,
 # own build folder), e.g. for parallel work; the default is the one `npm test` uses.
@@ -112,8 +112,8 @@ if [ "$ONLY" = all ] || [ "$ONLY" = unit ]; then
   stage "unit tests"
   node_tests unit $(find lib -name '*.test.ts' | sort) || failed=1
 fi
-if [ "$ONLY" = all ] || [ "$ONLY" = integration ] || [ "$ONLY" = e2e ] || [ "$ONLY" = stack ]; then
-  [ "$ONLY" = integration ] || [ "$ONLY" = stack ] || ensure_chromium
+if [ "$ONLY" = all ] || [ "$ONLY" = integration ] || [ "$ONLY" = resilience ] || [ "$ONLY" = e2e ] || [ "$ONLY" = stack ]; then
+  [ "$ONLY" = integration ] || [ "$ONLY" = resilience ] || [ "$ONLY" = stack ] || ensure_chromium
   start_stack
   build_app
   start_app
@@ -131,6 +131,12 @@ if [ "$ONLY" = all ] || [ "$ONLY" = integration ]; then
   stage "integration tests (real Kratos $KRATOS_PUBLIC_URL and PostgreSQL)"
   node_tests integration test/integration/*.test.ts || failed=1
 fi
+if [ "$ONLY" = all ] || [ "$ONLY" = resilience ]; then
+  # Outages, load, two instances and hostile input, on the same stack; each file prints the figures it
+  # proves (reportFigure -> figures.txt, printed at the end).
+  stage "resilience tests (outages, load, instances, hostile input)"
+  node_tests resilience test/resilience/*.test.ts || failed=1
+fi
 if [ "$ONLY" = all ] || [ "$ONLY" = e2e ]; then
   stage "e2e tests (Playwright + Chromium $("$CHROMIUM_PATH" --version 2>/dev/null | awk '{print $2}'))"
   export E2E_BASE_URL="$APP_URL" PLAYWRIGHT_JSON="$RESULTS/e2e.json"
@@ -144,7 +150,7 @@ fi
 total_pass=0; total_fail=0
 echo
 echo "Test summary"
-for kind in unit integration e2e; do
+for kind in unit integration resilience e2e; do
   [ -n "${PASS[$kind]:-}${FAIL[$kind]:-}" ] || continue
   printf '  %-12s %4s passed, %s failed\n' "$kind" "${PASS[$kind]:-0}" "${FAIL[$kind]:-0}"
   total_pass=$((total_pass + ${PASS[$kind]:-0})); total_fail=$((total_fail + ${FAIL[$kind]:-0}))
