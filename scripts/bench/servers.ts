@@ -52,12 +52,13 @@ export async function startServer(opts: {
   const logs = path.join(BENCH_DIR, "logs");
   mkdirSync(logs, { recursive: true });
   const out = openSync(path.join(logs, `${opts.name}.log`), "w");
-  const nodeOptions = opts.cpuProfileDir ? `--cpu-prof --cpu-prof-dir=${opts.cpuProfileDir}` : "";
-  const child = spawn(process.execPath, [nextBin(opts.variant), "start", "--hostname", "localhost", "--port", String(opts.port)], {
+  // On the command line: Node refuses --cpu-prof in NODE_OPTIONS. `next start` serves from this process.
+  const profiling = opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...profiling, nextBin(opts.variant), "start", "--hostname", "localhost", "--port", String(opts.port)], {
     cwd: variantDir(opts.variant),
     detached: true, // own process group, so stop() reaches next-server too
     stdio: ["ignore", out, out],
-    env: { ...opts.env, APP_URL: url, APP_INTERNAL_URL: url, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NODE_OPTIONS: nodeOptions },
+    env: { ...opts.env, APP_URL: url, APP_INTERNAL_URL: url, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
   });
   let exited = false;
   child.on("exit", () => (exited = true));
