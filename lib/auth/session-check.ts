@@ -71,7 +71,10 @@ export const checkSession = cache(async (kind: CheckKind): Promise<CheckResult> 
   const h = await headers();
   const jar = await cookies();
   const now = Date.now();
-  const path = await requestPath();
+  // API calls are judged against the page the user is on (the record's), never their own path; and the gate
+  // may pass them on without rewriting request headers, so a path header there could be the browser's.
+  const apiLike = kind === "api" || kind === "poll" || kind === "report" || kind === "heartbeat";
+  const path = apiLike ? "/" : await requestPath();
   const device = deviceFrom(h.get("sec-ch-ua-mobile"), h.get("user-agent"));
   const evaluation: Evaluation = await evaluate(
     {

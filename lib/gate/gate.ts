@@ -17,7 +17,7 @@ import { PATH_HEADER } from "@/lib/auth/constants";
 import { revokeSession } from "@/lib/kratos/admin";
 import { whoami } from "@/lib/kratos/session";
 import { areaFor, deviceFrom } from "@/lib/policy/idle-rule";
-import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord } from "@/lib/session/activity-record";
+import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord, needsReissue } from "@/lib/session/activity-record";
 import { evaluate, type ServerActivity } from "@/lib/session/evaluate";
 import { internalFetch } from "@/lib/session/internal-channel";
 import { replaceCookie } from "@/lib/session/cookie-header";
@@ -177,6 +177,14 @@ async function decide(request: NextRequest): Promise<NextResponse> {
           type: "audit",
           event: { eventType: "step_up_completed", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: path } },
         });
+      }
+      if (!needsReissue(evaluation.presented, record)) {
+        // Nothing new to say (the common case: requests less than a second apart): no signing, no Set-Cookie.
+        // An API call then needs no request override either: no page to stamp a nonce on, and the Node side
+        // ignores the path for API calls. Overriding request headers is most of what Next charges a middleware.
+        const response = asJson ? NextResponse.next() : NextResponse.next({ request: { headers: request.headers } });
+        response.headers.set("cache-control", NO_STORE);
+        return response;
       }
       const value = await encodeRecord(record, env.SESSION_SECRET);
       // The Node side sees the refreshed record in this same request (verifySession then needs no Kratos call).

@@ -12,6 +12,8 @@ import {
   cookieToken,
   decodeRecord,
   encodeRecord,
+  needsReissue,
+  REISSUE_STEP_MS,
   type ActivityRecord,
   type ReadResult,
 } from "./activity-record";
@@ -368,5 +370,42 @@ describe("activityCookieOptions", () => {
       assert.equal(o.secure, c.secure);
       assert.ok(o.maxAge > 0);
     });
+  }
+});
+
+describe("the verified-record cache never widens what is accepted", () => {
+  it("a record that verified (and is now cached) does not verify under another secret", async () => {
+    const value = await encodeRecord({ ...VALID, la: VALID.la + 7 * SEC }, SECRET);
+    assert.equal((await decodeRecord(value, SECRET)).status, "valid");
+    assert.deepEqual(await decodeRecord(value, OTHER_SECRET), { status: "invalid", reason: "signature" });
+  });
+  it("after a valid record was cached, each one-character change of it is still refused", async () => {
+    const value = await encodeRecord({ ...VALID, la: VALID.la + 9 * SEC }, SECRET);
+    assert.equal((await decodeRecord(value, SECRET)).status, "valid");
+    for (let i = 3; i < value.length; i += 7) {
+      const changed = value.slice(0, i) + (value[i] === "A" ? "B" : "A") + value.slice(i + 1);
+      assert.equal((await decodeRecord(changed, SECRET)).status, "invalid", `position ${i}`);
+    }
+  });
+  it("a cached record cannot be changed by its reader", async () => {
+    const value = await encodeRecord({ ...VALID, la: VALID.la + 11 * SEC }, SECRET);
+    const first = await decodeRecord(value, SECRET);
+    assert.equal(first.status, "valid");
+    if (first.status === "valid") assert.throws(() => ((first.record as { la: number }).la = 0), TypeError);
+    const again = await decodeRecord(value, SECRET);
+    assert.equal(again.status === "valid" && again.record.la, VALID.la + 11 * SEC);
+  });
+});
+
+describe("needsReissue: the record is re-signed only when it says something new", () => {
+  it("no presented record → re-issue", () => assert.equal(needsReissue(undefined, VALID), true));
+  it("identical → no", () => assert.equal(needsReissue(VALID, { ...VALID }), false));
+  it(`last activity moved by less than ${REISSUE_STEP_MS} ms → no; by exactly that → yes`, () => {
+    assert.equal(needsReissue(VALID, { ...VALID, la: VALID.la + REISSUE_STEP_MS - 1 }), false);
+    assert.equal(needsReissue(VALID, { ...VALID, la: VALID.la + REISSUE_STEP_MS }), true);
+  });
+  it("last activity moved backwards → yes", () => assert.equal(needsReissue(VALID, { ...VALID, la: VALID.la - 1 }), true));
+  for (const [key, value] of [["lp", "/billing"], ["ck", VALID.ck + 1], ["su", T0], ["role", "admin"], ["pref", 15], ["exp", VALID.exp + 1], ["tok", "ZZCdEfGhIjKlMnOpQrSt_-"]] as const) {
+    it(`${key} changed (last activity unchanged) → yes`, () => assert.equal(needsReissue(VALID, { ...VALID, [key]: value }), true));
   }
 });

@@ -54,8 +54,38 @@ export type ReadResult =
   | { status: "missing" }
   | { status: "invalid"; reason: "format" | "signature" | "payload" };
 
+/**
+ * Small bounded caches (per process / Edge isolate): a browser sends the same Kratos cookie and, between two
+ * re-issues, the same record on every request, and hashing or verifying them again cost more than the rest
+ * of the gate (bench profile). Only results are cached: a token per cookie value, and a record per exact
+ * cookie string that verified under the same secret. A changed byte is a different key, so nothing a cache
+ * holds can make a forged record pass.
+ */
+const CACHE_SIZE = 4096;
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+  return value;
+}
+const tokens = new Map<string, string>();
+const verified = new Map<string, { secret: string; record: Readonly<ActivityRecord> }>();
+
 export async function cookieToken(kratosCookieValue: string): Promise<string> {
-  return toBase64Url(await sha256(kratosCookieValue)).slice(0, 22);
+  return tokens.get(kratosCookieValue) ?? remember(tokens, kratosCookieValue, toBase64Url(await sha256(kratosCookieValue)).slice(0, 22));
+}
+
+/**
+ * Re-issue the record only when it says something new: another field changed, or the last activity moved
+ * by at least REISSUE_STEP_MS. Between re-issues the last activity the server sees lags by less than that,
+ * which can only make a session look (slightly) idler, never less idle.
+ */
+export const REISSUE_STEP_MS = 1_000;
+export function needsReissue(presented: ActivityRecord | undefined, next: ActivityRecord): boolean {
+  if (!presented) return true;
+  for (const key of Object.keys(next) as (keyof ActivityRecord)[]) {
+    if (key !== "la" && presented[key] !== next[key]) return true;
+  }
+  return next.la < presented.la || next.la - presented.la >= REISSUE_STEP_MS;
 }
 
 export async function encodeRecord(record: ActivityRecord, secret: string): Promise<string> {
@@ -66,6 +96,14 @@ export async function encodeRecord(record: ActivityRecord, secret: string): Prom
 
 export async function decodeRecord(value: string | undefined, secret: string): Promise<ReadResult> {
   if (value === undefined || value === "") return { status: "missing" };
+  const hit = verified.get(value);
+  if (hit && hit.secret === secret) return { status: "valid", record: hit.record };
+  const read = await readRecord(value, secret);
+  if (read.status === "valid") remember(verified, value, { secret, record: Object.freeze(read.record) });
+  return read;
+}
+
+async function readRecord(value: string, secret: string): Promise<ReadResult> {
   if (value.length > MAX_COOKIE_LENGTH) return { status: "invalid", reason: "format" };
   const parts = value.split(".");
   if (parts.length !== 3 || parts[0] !== "v1" || !parts[1] || !parts[2]) return { status: "invalid", reason: "format" };

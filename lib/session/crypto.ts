@@ -5,8 +5,9 @@
 const encoder = new TextEncoder();
 
 export function toBase64Url(bytes: Uint8Array): string {
+  // In chunks: one String.fromCharCode per byte cost more than the HMAC itself (bench profile).
   let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
+  for (let i = 0; i < bytes.length; i += 0x2000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x2000));
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 

@@ -68,6 +68,8 @@ export type Evaluation = Common &
         session: SessionView;
         decision: Decision;
         record: ActivityRecord;
+        /** the valid record this request presented for this session, if any (to skip re-issuing an equal one) */
+        presented: ActivityRecord | undefined;
         /** the governing path of the last activity */
         lastPath: string;
         /** a pending step-up was just satisfied by a newer authentication */
@@ -178,6 +180,7 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
     session,
     decision,
     record: next,
+    presented: record,
     lastPath: lastPath ?? requested,
     stepUpCompleted,
     stepUpStarted: decision.kind === "step-up" && (pendingStepUp === null || stepUpCompleted),
