@@ -21,7 +21,7 @@ import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord, needsReissue } fr
 import { evaluate, type ServerActivity } from "@/lib/session/evaluate";
 import { internalFetch } from "@/lib/session/internal-channel";
 import { replaceCookie } from "@/lib/session/cookie-header";
-import { classify, wantsJson } from "@/lib/session/request-kind";
+import { classify, wantsJson, type RequestKind } from "@/lib/session/request-kind";
 import { modeOf, newNonce, securityHeaders } from "@/lib/security/headers.js";
 import { NO_STORE, signedOut, toLogin, unavailable } from "./responses";
 
@@ -67,21 +67,27 @@ function searchWithoutRsc(request: NextRequest): string {
 }
 
 export async function gate(request: NextRequest): Promise<NextResponse> {
+  const path = request.nextUrl.pathname;
+  const kind = classify({ method: request.method, path, header: (n) => request.headers.get(n) });
+  if (wantsJson(kind)) {
+    // API calls answer JSON, never a page: the locked-down static set (no nonce to make or hand to Next).
+    const response = await decide(request, path, kind);
+    for (const [name, value] of Object.entries(settings().headers.static)) response.headers.set(name, value);
+    return response;
+  }
   const nonce = newNonce();
   const headers = settings().headers.page(nonce);
   // Next takes the nonce from the request's CSP header and puts it on its scripts (x-nonce is for our own
   // components). Always set here, so a browser can never choose the nonce.
   request.headers.set("x-nonce", nonce);
   request.headers.set("content-security-policy", headers["content-security-policy"]);
-  const response = await decide(request);
+  const response = await decide(request, path, kind);
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
 
-async function decide(request: NextRequest): Promise<NextResponse> {
+async function decide(request: NextRequest, path: string, kind: RequestKind): Promise<NextResponse> {
   const { env, policy } = settings();
-  const path = request.nextUrl.pathname;
-  const kind = classify({ method: request.method, path, header: (n) => request.headers.get(n) });
   // Headers the Node side trusts are always set here, never taken from the browser.
   request.headers.set(PATH_HEADER, `${path}${searchWithoutRsc(request)}`);
   if (kind === "public" || kind === "internal") return NextResponse.next({ request: { headers: request.headers } });

@@ -1,7 +1,7 @@
 /**
  * Security headers on every kind of response, against the running stack (issue 7):
- * - pages, redirects, JSON 401s and the 503 page (the gate) carry the nonce CSP, nosniff, Referrer-Policy,
- *   Permissions-Policy; /api/upload and static files (outside the middleware matcher) the static set;
+ * - pages, redirects and the 503 page (the gate) carry the nonce CSP, nosniff, Referrer-Policy,
+ *   Permissions-Policy; JSON from the gate, /api/upload and static files (never a page) the static set;
  * - script-src has a nonce, no 'unsafe-inline', a new nonce per response, and every <script> of a page
  *   carries exactly that nonce (which proves the page was rendered per request, not prerendered);
  * - the activity cookie is HttpOnly, SameSite=Lax, Path=/ and, in production, Secure;
@@ -137,7 +137,7 @@ describe("security headers on the stack (http APP_URL, production build)", () =>
     const api = await hit(APP_URL, "/api/session", anon);
     assert.equal(api.status, 401);
     assert.match(api.headers.get("content-type") ?? "", /application\/json/);
-    expectPageCsp("JSON 401", api);
+    expectStaticCsp("JSON 401", api);
     const home = await hit(APP_URL, "/", new Jar(cookie));
     assert.ok([303, 307, 308].includes(home.status), `home: ${home.status}`);
     expectPageCsp("home redirect", home);
@@ -202,7 +202,7 @@ describe("production with an https APP_URL (extra app instance, same build)", ()
     assert.match(down.headers.get("strict-transport-security") ?? "", /^max-age=/);
     const downApi = await hit(app.url, "/api/session", new Jar(cookie));
     assert.equal(downApi.status, 503);
-    expectPageCsp("https: JSON 503", downApi);
+    expectStaticCsp("https: JSON 503", downApi);
   });
 });
 
