@@ -30,10 +30,8 @@ const UNMATCHED = [
   "/_next/image",
   "/favicon.ico",
   "/robots.txt",
-  "/api/upload",
-  "/api/session/activity",
-  "/api/session/events",
-  "/api/internal/:path*",
+  // Every API route, matched or not: JSON is never a page. The gate sets no security headers on API calls.
+  "/api/:path*",
 ];
 /** @param {Record<string, string>} headers */
 const list = (headers) => Object.entries(headers).map(([key, value]) => ({ key, value }));

@@ -69,10 +69,13 @@ function searchWithoutRsc(request: NextRequest): string {
 export async function gate(request: NextRequest): Promise<NextResponse> {
   const path = request.nextUrl.pathname;
   const kind = classify({ method: request.method, path, header: (n) => request.headers.get(n) });
-  if (wantsJson(kind)) {
-    // API calls answer JSON, never a page: the locked-down static set (no nonce to make or hand to Next).
+  // API calls answer JSON, never a page: next.config.js gives every /api/* response the locked-down static
+  // set (no nonce to make or hand to Next, no headers to merge here: the common case costs nothing extra).
+  if (path === "/api" || path.startsWith("/api/")) {
     const response = await decide(request, path, kind);
-    for (const [name, value] of Object.entries(settings().headers.static)) response.headers.set(name, value);
+    // Except HSTS: next.config.js headers are fixed when the app is built; this follows the running APP_URL.
+    const hsts = settings().headers.static["strict-transport-security"];
+    if (hsts) response.headers.set("strict-transport-security", hsts);
     return response;
   }
   const nonce = newNonce();
@@ -194,9 +197,12 @@ async function decide(request: NextRequest, path: string, kind: RequestKind): Pr
       }
       const value = await encodeRecord(record, env.SESSION_SECRET);
       // The Node side sees the refreshed record in this same request (verifySession then needs no Kratos call).
+      // An API call needs that only when the gate just asked Kratos: otherwise the record it presented is
+      // still fresh there, and the override (most of what Next charges a middleware) buys nothing.
+      const override = !asJson || evaluation.askedKratos;
       // IMPORTANT: edit the raw header; request.cookies.set() re-encodes every cookie, Kratos' included.
-      request.headers.set("cookie", replaceCookie(request.headers.get("cookie") ?? "", ACTIVITY_COOKIE, value));
-      const response = NextResponse.next({ request: { headers: request.headers } });
+      if (override) request.headers.set("cookie", replaceCookie(request.headers.get("cookie") ?? "", ACTIVITY_COOKIE, value));
+      const response = override ? NextResponse.next({ request: { headers: request.headers } }) : NextResponse.next();
       response.cookies.set(ACTIVITY_COOKIE, value, activityCookieOptions(process.env.NODE_ENV === "production"));
       response.headers.set("cache-control", NO_STORE);
       return response;
