@@ -21,7 +21,7 @@ import { readPolicy } from "../../lib/config/env.js";
 import { whoami } from "../../lib/kratos/session";
 import type { WhoamiResult } from "../../lib/kratos/types";
 import { budgetFor } from "../../lib/policy/idle-rule";
-import { ACTIVITY_COOKIE, decodeRecord, encodeRecord, type ActivityRecord } from "../../lib/session/activity-record";
+import { ACTIVITY_COOKIE, decodeRecord, encodeRecord, REISSUE_STEP_MS, type ActivityRecord } from "../../lib/session/activity-record";
 import { evaluate, type Evaluation, type ServerActivity } from "../../lib/session/evaluate";
 import { mapLimit } from "../helpers/concurrency";
 import { reportFigure } from "../helpers/figures";
@@ -147,7 +147,7 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
       const page = await get("/dashboard", a, records.at(-1));
       assert.equal(page.status, 200);
       records.push(page.record ?? assert.fail("the gate issued no record"));
-      await sleep(150);
+      await sleep(REISSUE_STEP_MS + 100); // the gate re-issues a record only once last activity moved this much
     }
     lastActivity = Date.now();
     genuine = records.at(-1)!;
