@@ -47,6 +47,6 @@ export async function middleware(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|api/session/activity$|api/session/events$|api/internal/).*)"],
   runtime: "nodejs",
 };

@@ -9,5 +9,5 @@ export function middleware() {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|api/session/activity$|api/session/events$|api/internal/).*)"],
 };
