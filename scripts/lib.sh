@@ -161,3 +161,20 @@ wait_http() {
 seed_demo_accounts() {
   (cd "$ROOT" && node --import tsx scripts/seed.ts) || die "creating the demo accounts failed"
 }
+
+# Debian's chromium for Playwright (executablePath; never a browser download): CHROMIUM_PATH, else the
+# installed package, else apt-get install where we are root; otherwise a message saying what to install.
+ensure_chromium() {
+  CHROMIUM_PATH="${CHROMIUM_PATH:-$(command -v chromium || true)}"
+  if [ -z "$CHROMIUM_PATH" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      say "installing Debian's chromium for Playwright (no browser download)"
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >"$STATE_DIR/apt.log" 2>&1 \
+        || { tail -20 "$STATE_DIR/apt.log" >&2; die "could not install chromium"; }
+      CHROMIUM_PATH="$(command -v chromium)"
+    else
+      die "Chromium is required (e2e tests, client measurements): install Debian's 'chromium' package (sudo apt-get install chromium) or set CHROMIUM_PATH"
+    fi
+  fi
+  export CHROMIUM_PATH
+}

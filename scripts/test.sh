@@ -34,21 +34,6 @@ load_stack_config
 KRATOS_EXTRA_RETURN_URLS="$(for n in 1 2 3 4 5 6 7 8 9; do printf 'http://localhost:%s,' $((APP_PORT + n)); done)"
 export KRATOS_EXTRA_RETURN_URLS="${KRATOS_EXTRA_RETURN_URLS%,}"
 
-ensure_chromium() {
-  CHROMIUM_PATH="$(command -v chromium || true)"
-  if [ -z "$CHROMIUM_PATH" ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      say "installing Debian's chromium for Playwright (no browser download)"
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >"$STATE_DIR/apt.log" 2>&1 \
-        || { tail -20 "$STATE_DIR/apt.log" >&2; die "could not install chromium"; }
-      CHROMIUM_PATH="$(command -v chromium)"
-    else
-      die "Chromium is required for the e2e tests: install Debian's 'chromium' package (sudo apt-get install chromium) or set CHROMIUM_PATH"
-    fi
-  fi
-  export CHROMIUM_PATH
-}
-
 # Only what this run started is stopped (a run that fails on a busy port must not stop someone else's stack).
 STARTED=0
 cleanup() {

@@ -8,6 +8,7 @@
  * headers (algorithm/format confusion), which must be refused for their format alone.
  */
 import { createHash, createHmac } from "node:crypto";
+import { seededRandom } from "./stats";
 
 export interface Variant {
   kind: string;
@@ -43,18 +44,6 @@ function parts(value: string): [string, string, string] {
 
 function claimsOf(value: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(parts(value)[1], "base64url").toString("utf8")) as Record<string, unknown>;
-}
-
-/** Small seeded PRNG (mulberry32): the same variants on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function recordVariants(src: VariantSources): Variant[] {
@@ -221,7 +210,7 @@ export function recordVariants(src: VariantSources): Variant[] {
   add("unicode (claims with non-ASCII, genuine signature)", `v1.${b64(JSON.stringify({ ...claims, nm: "Zoë 🚀", la: now }))}.${signature}`);
 
   // 11. Random multi-point mutations (2-4 edits each), seeded.
-  const rnd = prng(src.seed ?? 7);
+  const rnd = seededRandom(src.seed ?? 7);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const alphabet = `${B64URL}.=~ %`;
   for (let n = 0; n < 5_000; n++) {
