@@ -21,7 +21,7 @@ import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord, needsReissue } fr
 import { evaluate, type ServerActivity } from "@/lib/session/evaluate";
 import { internalFetch } from "@/lib/session/internal-channel";
 import { replaceCookie } from "@/lib/session/cookie-header";
-import { classify, wantsJson, type RequestKind } from "@/lib/session/request-kind";
+import { classify, isActivity, wantsJson, type RequestKind } from "@/lib/session/request-kind";
 import { modeOf, newNonce, securityHeaders } from "@/lib/security/headers.js";
 import { NO_STORE, signedOut, toLogin, unavailable } from "./responses";
 
@@ -187,23 +187,23 @@ async function decide(request: NextRequest, path: string, kind: RequestKind): Pr
           event: { eventType: "step_up_completed", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: path } },
         });
       }
-      if (!needsReissue(evaluation.presented, record)) {
+      const reissue = needsReissue(evaluation.presented, record, isActivity(kind));
+      // The Node side sees what the gate just learnt in this same request (verifySession then needs no Kratos
+      // call). An API call needs that only when the gate asked Kratos: otherwise the record it presented is
+      // still fresh there. Overriding request headers is most of what Next charges a middleware.
+      const override = evaluation.askedKratos || (reissue && !asJson);
+      if (!reissue && !override) {
         // Nothing new to say (the common case: requests less than a second apart): no signing, no Set-Cookie.
-        // An API call then needs no request override either: no page to stamp a nonce on, and the Node side
-        // ignores the path for API calls. Overriding request headers is most of what Next charges a middleware.
         const response = asJson ? NextResponse.next() : NextResponse.next({ request: { headers: request.headers } });
         response.headers.set("cache-control", NO_STORE);
         return response;
       }
       const value = await encodeRecord(record, env.SESSION_SECRET);
-      // The Node side sees the refreshed record in this same request (verifySession then needs no Kratos call).
-      // An API call needs that only when the gate just asked Kratos: otherwise the record it presented is
-      // still fresh there, and the override (most of what Next charges a middleware) buys nothing.
-      const override = !asJson || evaluation.askedKratos;
       // IMPORTANT: edit the raw header; request.cookies.set() re-encodes every cookie, Kratos' included.
       if (override) request.headers.set("cookie", replaceCookie(request.headers.get("cookie") ?? "", ACTIVITY_COOKIE, value));
-      const response = override ? NextResponse.next({ request: { headers: request.headers } }) : NextResponse.next();
-      response.cookies.set(ACTIVITY_COOKIE, value, activityCookieOptions(process.env.NODE_ENV === "production"));
+      const response = override || !asJson ? NextResponse.next({ request: { headers: request.headers } }) : NextResponse.next();
+      // Not for a poll or prefetch that only re-checked with Kratos: see needsReissue().
+      if (reissue) response.cookies.set(ACTIVITY_COOKIE, value, activityCookieOptions(process.env.NODE_ENV === "production"));
       response.headers.set("cache-control", NO_STORE);
       return response;
     }

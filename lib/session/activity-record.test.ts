@@ -408,4 +408,14 @@ describe("needsReissue: the record is re-signed only when it says something new"
   for (const [key, value] of [["lp", "/billing"], ["ck", VALID.ck + 1], ["su", T0], ["role", "admin"], ["pref", 15], ["exp", VALID.exp + 1], ["tok", "ZZCdEfGhIjKlMnOpQrSt_-"]] as const) {
     it(`${key} changed (last activity unchanged) → yes`, () => assert.equal(needsReissue(VALID, { ...VALID, [key]: value }), true));
   }
+  describe("for a request that is not activity (poll, prefetch)", () => {
+    it("only the Kratos check time changed → no (its answer may land after a heartbeat's)", () =>
+      assert.equal(needsReissue(VALID, { ...VALID, ck: VALID.ck + 20 * SEC }, false), false));
+    it("the same, for a request that is activity → yes", () => assert.equal(needsReissue(VALID, { ...VALID, ck: VALID.ck + 20 * SEC }, true), true));
+    it("last activity moved backwards → no (never puts the clock back)", () => assert.equal(needsReissue(VALID, { ...VALID, la: VALID.la - 5 * SEC }, false), false));
+    it("last activity moved forwards (the server knew a later one) → yes", () => assert.equal(needsReissue(VALID, { ...VALID, la: VALID.la + 1 }, false), true));
+    for (const [key, value] of [["su", T0], ["role", "admin"], ["pref", 15], ["exp", VALID.exp + 1], ["tok", "ZZCdEfGhIjKlMnOpQrSt_-"], ["sid", "another-session"]] as const) {
+      it(`${key} changed → yes`, () => assert.equal(needsReissue(VALID, { ...VALID, [key]: value }, false), true));
+    }
+  });
 });

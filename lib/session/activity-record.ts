@@ -78,13 +78,23 @@ export async function cookieToken(kratosCookieValue: string): Promise<string> {
  * Re-issue the record only when it says something new: another field changed, or the last activity moved
  * by at least REISSUE_STEP_MS. Between re-issues the last activity the server sees lags by less than that,
  * which can only make a session look (slightly) idler, never less idle.
+ *
+ * IMPORTANT: a request that is not activity (a status poll, a prefetch) re-issues only when its record
+ * changes in more than the time of the Kratos check. Such an answer can arrive after a heartbeat's answer
+ * that the request did not carry; the browser keeps the last Set-Cookie, so a copy of the older record
+ * would put the idle clock back (seen with two tabs: a poll in one undid a heartbeat in the other, and the
+ * session ended early). Without the refreshed check time, the next such request asks Kratos again.
  */
 export const REISSUE_STEP_MS = 1_000;
-export function needsReissue(presented: ActivityRecord | undefined, next: ActivityRecord): boolean {
+
+export function needsReissue(presented: ActivityRecord | undefined, next: ActivityRecord, activity = true): boolean {
   if (!presented) return true;
   for (const key of Object.keys(next) as (keyof ActivityRecord)[]) {
-    if (key !== "la" && presented[key] !== next[key]) return true;
+    if (key === "la" || (key === "ck" && !activity)) continue;
+    if (presented[key] !== next[key]) return true;
   }
+  // Not activity: its last activity moves only when the server knew of a later one (evaluate()).
+  if (!activity) return next.la > presented.la;
   return next.la < presented.la || next.la - presented.la >= REISSUE_STEP_MS;
 }
 

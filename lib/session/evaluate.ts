@@ -30,7 +30,7 @@ export type ServerActivity = { lastActivityAt: number; lastPath: string } | null
 
 export interface EvaluateDeps {
   whoami: (cookieHeader: string) => Promise<WhoamiResult>;
-  /** The last activity the server knows for a session (used only when the record is missing). */
+  /** The last activity the server knows for a session: when the record is missing, and before an idle end or step-up. */
   serverActivity: (sessionId: string) => Promise<ServerActivity>;
 }
 
@@ -147,13 +147,21 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
   const subject: Subject = { role: session.role, preference: session.preference, device: input.device };
   const apiLike = input.kind === "api" || input.kind === "poll" || input.kind === "report" || input.kind === "heartbeat";
   // API calls are judged against the page the user is on, never a budget of their own.
+  const judge = () =>
+    decide({ now, authenticatedAt: session.authenticatedAt, expiresAt: session.expiresAt, lastActivityAt, lastActivityPath: lastPath }, apiLike ? (lastPath ?? "/") : input.path, subject, policy);
+  let decision = judge();
+  if (record && (decision.kind === "step-up" || (decision.kind === "expire" && decision.reason === "idle"))) {
+    // Before ending a session (or asking for a step-up) on the browser's record alone, ask the server too and
+    // take the later activity: a record can be older than what the browser did (answers that crossed, see
+    // needsReissue(); another instance). Rare path, one lookup. Unavailable: the record alone decides.
+    const server = await deps.serverActivity(session.sessionId);
+    if (server && server !== "unavailable" && server.lastActivityAt > (lastActivityAt ?? 0)) {
+      lastActivityAt = server.lastActivityAt;
+      lastPath = server.lastPath;
+      decision = judge();
+    }
+  }
   const requested = apiLike ? (lastPath ?? "/") : input.path;
-  const decision = decide(
-    { now, authenticatedAt: session.authenticatedAt, expiresAt: session.expiresAt, lastActivityAt, lastActivityPath: lastPath },
-    requested,
-    subject,
-    policy,
-  );
 
   const pendingStepUp = record?.su ?? null;
   const stepUpCompleted = pendingStepUp !== null && session.authenticatedAt > pendingStepUp;

@@ -184,6 +184,33 @@ describe("idle gate (app instance with budgets in seconds)", () => {
     assert.equal(new URL(next.location ?? "", app.url).searchParams.get("reason"), "idle");
   });
 
+  it("answers that cross: a poll sent before a heartbeat and answered after it never puts the idle clock back", async () => {
+    const { jar, sessionId } = await signedInJar();
+    assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
+    const sentBefore = new Jar(jar.header()); // what a poll in another tab carried, sent before the heartbeat's answer
+    await sleep(2_000); // past revalidateSeconds: that poll asks Kratos again
+    const beatAt = Date.now();
+    const beat = await hit(app.url, "/api/session/activity", jar, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    assert.equal(beat.status, 200, beat.body);
+    const afterBeat = jar.get("idle_act");
+    assert.notEqual(afterBeat, sentBefore.get("idle_act"), "the heartbeat issued a newer record");
+
+    const poll = await hit(app.url, "/api/session", sentBefore);
+    assert.equal(poll.status, 200, poll.body);
+    assert.equal(poll.headers.getSetCookie().filter((c) => c.startsWith("idle_act=")).length, 0, "the poll's answer carries no (older) record");
+
+    // Had the browser kept the older record anyway (another path, another instance), the server's own last
+    // activity still counts before anything ends: 6.5 s after the page view, 4.5 s after the heartbeat (budget 6 s).
+    await eventually(async () => ((await db.pool.query("SELECT 1 FROM session_activity WHERE session_id = $1 AND last_activity_at >= to_timestamp($2::float8 / 1000)", [sessionId, beatAt])).rowCount ? true : undefined), 3_000);
+    await sleep(beatAt + 4_500 - Date.now());
+    const late = await hit(app.url, "/api/session", sentBefore);
+    assert.equal(late.status, 200, `the older record alone would have ended the session: ${late.body}`);
+    const status = JSON.parse(late.body) as { idleExpiresAt: number; serverNow: number };
+    assert.ok(status.idleExpiresAt - status.serverNow > 0 && status.idleExpiresAt - status.serverNow <= 2_500, `the deadline is the heartbeat's: ${late.body}`);
+    assert.equal((await hit(app.url, "/dashboard", jar)).status, 200, "and the browser's newer record goes on");
+    assert.equal((await auditRows(db.pool, sessionId)).length, 0, "nothing ended");
+  });
+
   it("bad heartbeat bodies get a 4xx with a reason and record nothing", async () => {
     const { jar, sessionId } = await signedInJar();
     assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
