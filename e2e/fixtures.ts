@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from "@playwright/test";
+import { recordTimeline } from "./timeline";
 
 export interface Account {
   email: string;
@@ -40,7 +41,16 @@ export async function signOut(page: Page): Promise<void> {
   await page.waitForURL(/\/signed-out\?reason=manual/);
 }
 
-export const test = base.extend<{ account: Account }>({
+export const test = base.extend<{ account: Account; timeline: void }>({
+  // On failure, what the browser did (e2e/timeline.ts).
+  timeline: [
+    async ({ page }, use, testInfo) => {
+      const report = await recordTimeline(page);
+      await use();
+      await report(testInfo);
+    },
+    { auto: true },
+  ],
   // eslint-disable-next-line no-empty-pattern
   account: async ({}, use) => {
     await use(newAccount());

@@ -49,18 +49,26 @@ export class IdleController {
 
   constructor(private readonly options: ControllerOptions) {}
 
+  /** Every listener the controller adds, so start() and stop() cannot drift apart. */
+  private listeners(): [EventTarget, string, EventListener][] {
+    const activity = ACTIVITY_EVENTS.map((type): [EventTarget, string, EventListener] => [window, type, this.onActivity]);
+    return [
+      ...activity,
+      [document, "visibilitychange", this.onWake],
+      [window, "pageshow", this.onPageShow as EventListener],
+      [window, "online", this.onWake],
+      [window, "pagehide", this.onPageHide],
+      // Page Lifecycle (Chrome, mobile): a frozen tab runs no timers; on resume it asks the server first.
+      [document, "freeze", this.onPageHide],
+      [document, "resume", this.onWake],
+    ];
+  }
+
   start(): void {
     this.paths.set(this.tab, this.options.path);
     this.bus = openTabBus((m) => this.onMessage(m));
     this.bus.post({ type: "path", tab: this.tab, path: this.options.path });
-    for (const type of ACTIVITY_EVENTS) window.addEventListener(type, this.onActivity, { passive: true, capture: true });
-    document.addEventListener("visibilitychange", this.onWake);
-    window.addEventListener("pageshow", this.onPageShow);
-    window.addEventListener("online", this.onWake);
-    window.addEventListener("pagehide", this.onPageHide);
-    // Page Lifecycle (Chrome, mobile): a frozen tab runs no timers; on resume it asks the server first.
-    document.addEventListener("freeze", this.onPageHide);
-    document.addEventListener("resume", this.onWake);
+    for (const [target, type, fn] of this.listeners()) target.addEventListener(type, fn, { passive: true, capture: true });
     void this.sync("poll");
   }
 
@@ -68,13 +76,7 @@ export class IdleController {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.leaseTimer);
-    for (const type of ACTIVITY_EVENTS) window.removeEventListener(type, this.onActivity, { capture: true });
-    document.removeEventListener("visibilitychange", this.onWake);
-    window.removeEventListener("pageshow", this.onPageShow);
-    window.removeEventListener("online", this.onWake);
-    window.removeEventListener("pagehide", this.onPageHide);
-    document.removeEventListener("freeze", this.onPageHide);
-    document.removeEventListener("resume", this.onWake);
+    for (const [target, type, fn] of this.listeners()) target.removeEventListener(type, fn, { capture: true });
     this.bus?.post({ type: "closed", tab: this.tab });
     this.bus?.close();
   }
@@ -112,7 +114,10 @@ export class IdleController {
   private async sync(kind: SyncKind): Promise<SessionStatus | null> {
     if (this.stopped || this.leaving) return null;
     const sentAt = performance.now();
+    // syncSession never throws and gives up on a request after SYNC_TIMEOUT_MS ("retry"): every path here
+    // ends in a timer armed again, so a tab can never stop asking (see onTimer).
     const answer = await syncSession(kind, [...this.paths.values()]);
+    if (this.stopped) return null;
     if (kind !== "poll") {
       this.lastHeartbeatAt = sentAt;
       this.activitySinceHeartbeat = false;
@@ -183,6 +188,8 @@ export class IdleController {
       return this.schedule();
     }
     if (d.warnAt !== null && now >= d.warnAt) {
+      // Until the answer comes, the next point (the deadline itself) stays armed.
+      this.schedule();
       if (this.activitySinceHeartbeat || this.leases > 0) return void this.sync("heartbeat");
       // Another tab may have moved the deadline: ask the server before warning.
       return void this.sync("poll").then((status) => {

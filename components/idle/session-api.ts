@@ -13,29 +13,40 @@ export type SyncAnswer =
   /** offline, 5xx, 503 from a Kratos outage: never a sign-out by itself; ask again later */
   | { kind: "retry" };
 
-/** GET /api/session (a poll: never activity) or POST /api/session/activity (heartbeat, "still here", lease). */
+/** A request the server has not answered by then is given up (and asked again later): never a hung tab. */
+export const SYNC_TIMEOUT_MS = 8_000;
+
+/**
+ * GET /api/session (a poll: never activity) or POST /api/session/activity (heartbeat, "still here", lease).
+ * Never throws: offline, a timeout, a 5xx or an answer that is not a status all read as "retry".
+ */
 export async function syncSession(kind: SyncKind, paths: readonly string[]): Promise<SyncAnswer> {
-  let response: Response;
   try {
-    response =
+    const init: RequestInit = { cache: "no-store", credentials: "same-origin", signal: AbortSignal.timeout(SYNC_TIMEOUT_MS) };
+    const response =
       kind === "poll"
-        ? await fetch("/api/session", { cache: "no-store", credentials: "same-origin" })
+        ? await fetch("/api/session", init)
         : await fetch("/api/session/activity", {
+            ...init,
             method: "POST",
-            cache: "no-store",
-            credentials: "same-origin",
             headers: { "content-type": "application/json" },
             body: JSON.stringify({ reason: kind, paths: [...new Set(paths)].slice(0, 20) }),
           });
+    if (response.status === 401) {
+      const body = (await response.json().catch(() => ({}))) as { signedOut?: string; login?: string; reason?: string };
+      return { kind: "leave", url: body.signedOut ?? body.login ?? `/signed-out?reason=${body.reason ?? "revoked"}` };
+    }
+    if (!response.ok) return { kind: "retry" };
+    const status = (await response.json()) as SessionStatus;
+    return isStatus(status) ? { kind: "status", status } : { kind: "retry" };
   } catch {
     return { kind: "retry" };
   }
-  if (response.status === 401) {
-    const body = (await response.json().catch(() => ({}))) as { signedOut?: string; login?: string; reason?: string };
-    return { kind: "leave", url: body.signedOut ?? body.login ?? `/signed-out?reason=${body.reason ?? "revoked"}` };
-  }
-  if (!response.ok) return { kind: "retry" };
-  return { kind: "status", status: (await response.json()) as SessionStatus };
+}
+
+function isStatus(s: SessionStatus): boolean {
+  const times = [s.serverNow, s.absoluteExpiresAt, s.warningSeconds, s.absoluteWarningSeconds];
+  return times.every(Number.isFinite) && (s.idleExpiresAt === null || Number.isFinite(s.idleExpiresAt));
 }
 
 /** POST /api/session/events: "warning shown/answered" for the admins' friction insights; fire and forget. */
