@@ -12,7 +12,7 @@
  * - Waking up (visible, bfcache restore, online, a timer that fired late: sleep) re-checks with the server
  *   before showing anything.
  */
-import { heartbeatInterval, secondsLeft, toDeadlines, type Deadlines, type SessionStatus } from "@/lib/client/deadlines";
+import { heartbeatInterval, msToNextTick, secondsLeft, toDeadlines, type Deadlines, type SessionStatus } from "@/lib/client/deadlines";
 import { openTabBus, type TabBus, type TabMessage } from "@/lib/client/tab-bus";
 import { reportWarning, syncSession, type SyncKind } from "./session-api";
 
@@ -166,7 +166,7 @@ export class IdleController {
     const d = this.deadlines;
     if (!d || this.stopped) return;
     const now = performance.now();
-    if (this.phase.kind === "warning") return this.arm(now + 1_000 - ((now - (d.idleAt ?? now)) % 1_000 || 0));
+    if (this.phase.kind === "warning") return this.arm(now + msToNextTick(d.idleAt ?? now, now));
     const points = [d.warnAt, d.absoluteWarnAt, d.absoluteAt, d.idleAt].filter((p): p is number => p !== null && p > now);
     this.arm(points.length ? Math.min(...points) : now + 1_000);
   }

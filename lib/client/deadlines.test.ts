@@ -4,7 +4,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { heartbeatInterval, secondsLeft, toDeadlines, type SessionStatus } from "./deadlines";
+import { heartbeatInterval, msToNextTick, secondsLeft, toDeadlines, type SessionStatus } from "./deadlines";
 
 const SEC = 1000;
 const HOUR = 3600 * SEC;
@@ -163,5 +163,30 @@ describe("heartbeatInterval: at most 30 s, and within the budget", () => {
       assert.ok(every <= 30_000, `budget ${budget}: ${every} ms > 30 s`);
       assert.ok(every < (budget - 20) * 1000 || every === 2_000, `budget ${budget}: ${every} ms not within the room before the warning`);
     }
+  });
+});
+
+describe("msToNextTick: the warning's countdown ticks once a second, on the second", () => {
+  const cases: { name: string; idleAt: number; now: number; expected: number }[] = [
+    { name: "19.965 s left → 965 ms (the tick where 19 s left begins)", idleAt: 100_000, now: 80_035, expected: 965 },
+    { name: "exactly 5 s left → 1 s", idleAt: 100_000, now: 95_000, expected: 1000 },
+    { name: "1 ms left → 1 ms", idleAt: 100_000, now: 99_999, expected: 1 },
+    { name: "at the deadline → 1 s", idleAt: 100_000, now: 100_000, expected: 1000 },
+    { name: "past the deadline → 1 s", idleAt: 100_000, now: 100_400, expected: 1000 },
+  ];
+  for (const c of cases) it(c.name, () => assert.equal(msToNextTick(c.idleAt, c.now), c.expected));
+
+  it("over a whole 20 s warning, every tick is at most 1 s after the last and the countdown never skips a number", () => {
+    const idleAt = 50_123.4;
+    let now = idleAt - 19_987.2;
+    const shown: number[] = [secondsLeft(idleAt, now)];
+    while (now < idleAt) {
+      const wait = msToNextTick(idleAt, now);
+      assert.ok(wait > 0 && wait <= 1000, `wait ${wait}`);
+      now += wait + 0.3; // timers run a little late
+      shown.push(secondsLeft(idleAt, now));
+    }
+    for (let i = 1; i < shown.length; i++) assert.ok(shown[i - 1]! - shown[i]! <= 1, `skipped from ${shown[i - 1]} to ${shown[i]}`);
+    assert.equal(shown.at(-1), 0);
   });
 });

@@ -57,3 +57,12 @@ export function heartbeatInterval(budgetSeconds: number | null, warningSeconds: 
   const room = Math.max(1, budgetSeconds - warningSeconds);
   return Math.min(30_000, Math.max(2_000, (room * 1000) / 2));
 }
+
+/**
+ * While the warning shows: milliseconds to the next whole second before `idleAt`, so each tick lands where
+ * the countdown changes (1 s apart, never 2). Past the deadline, 1 s.
+ */
+export function msToNextTick(idleAt: number, now: number): number {
+  const left = idleAt - now;
+  return left > 0 ? left % 1000 || 1000 : 1000;
+}
