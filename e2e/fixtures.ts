@@ -44,8 +44,8 @@ export async function signOut(page: Page): Promise<void> {
 export const test = base.extend<{ account: Account; timeline: void }>({
   // On failure, what the browser did (e2e/timeline.ts).
   timeline: [
-    async ({ page }, use, testInfo) => {
-      const report = await recordTimeline(page);
+    async ({ context }, use, testInfo) => {
+      const report = await recordTimeline(context);
       await use();
       await report(testInfo);
     },

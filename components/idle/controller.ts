@@ -193,19 +193,27 @@ export class IdleController {
       if (this.activitySinceHeartbeat || this.leases > 0) return void this.sync("heartbeat");
       // Another tab may have moved the deadline: ask the server before warning.
       return void this.sync("poll").then((status) => {
-        const fresh = this.deadlines;
-        if (status && fresh?.warnAt != null && performance.now() >= fresh.warnAt && fresh.idleAt !== null) {
-          const at = performance.now();
-          this.setPhase({ kind: "warning", idleAt: fresh.idleAt, at, startLeft: secondsLeft(fresh.idleAt, at) });
-          this.report("warning_shown", secondsLeft(fresh.idleAt, at));
-          this.bus?.post({ type: "warning", tab: this.tab });
-          this.schedule();
-        }
+        const left = status ? this.openWarning(0) : null;
+        if (!status || left === null) return;
+        this.report("warning_shown", left);
+        // Every other tab warns too, on this answer: tabs stay in step even where one's timer runs late.
+        this.bus?.post({ type: "warning", tab: this.tab, status });
       });
     }
     if (now >= d.absoluteWarnAt && this.phase.kind === "active") this.setPhase({ kind: "absolute-warning", absoluteAt: d.absoluteAt });
     this.schedule();
   };
+
+  /** Opens the warning if the deadlines say it is due (within `toleranceMs`): the seconds left, or null. */
+  private openWarning(toleranceMs: number): number | null {
+    const d = this.deadlines;
+    const at = performance.now();
+    if (this.phase.kind === "warning" || this.stopped || this.leaving || !d || d.warnAt === null || d.idleAt === null || at < d.warnAt - toleranceMs) return null;
+    const left = secondsLeft(d.idleAt, at);
+    this.setPhase({ kind: "warning", idleAt: d.idleAt, at, startLeft: left });
+    this.schedule();
+    return left;
+  }
 
   private setPhase(phase: Phase): void {
     this.phase = phase;
@@ -267,6 +275,9 @@ export class IdleController {
         this.paths.delete(m.tab);
         break;
       case "warning":
+        // Another tab just asked the server and warns: so does this one (reported once, by that tab).
+        this.apply(m.status, now, now);
+        this.openWarning(1_000);
         break;
     }
   }

@@ -5,7 +5,7 @@
 export type TabMessage =
   | { type: "activity"; tab: string }
   | { type: "status"; tab: string; status: import("./deadlines").SessionStatus }
-  | { type: "warning"; tab: string }
+  | { type: "warning"; tab: string; status: import("./deadlines").SessionStatus }
   | { type: "extended"; tab: string; status: import("./deadlines").SessionStatus }
   | { type: "signed-out"; tab: string; url: string }
   | { type: "path"; tab: string; path: string }
