@@ -624,7 +624,6 @@ describe("evaluate: before an idle end or a step-up on the record alone, the ser
   // The record says the last activity was at 10 s on /dashboard (60 s budget) or /billing (30 s).
   const cases: {
     name: string;
-    record: Partial<ActivityRecord>;
     path: string;
     now: number;
     server: ServerActivity;
@@ -633,31 +632,29 @@ describe("evaluate: before an idle end or a step-up on the record alone, the ser
   }[] = [
     {
       name: "record idle 70 s, the server saw activity 5 s ago (a crossed answer put the record back) → allow, the later activity kept",
-      record: {},
       path: "/dashboard",
       now: at(80),
       server: { lastActivityAt: at(75), lastPath: "/dashboard" },
       outcome: "allow",
       la: at(80),
     },
-    { name: "record idle 70 s, the server's activity is older → expire", record: {}, path: "/dashboard", now: at(80), server: { lastActivityAt: at(5), lastPath: "/dashboard" }, outcome: "expire", la: at(10) },
-    { name: "record idle 70 s, the server knows nothing → expire", record: {}, path: "/dashboard", now: at(80), server: null, outcome: "expire", la: at(10) },
-    { name: "record idle 70 s, the server's store is down → expire (the record decides; never fail open)", record: {}, path: "/dashboard", now: at(80), server: "unavailable", outcome: "expire", la: at(10) },
+    { name: "record idle 70 s, the server's activity is older → expire", path: "/dashboard", now: at(80), server: { lastActivityAt: at(5), lastPath: "/dashboard" }, outcome: "expire", la: at(10) },
+    { name: "record idle 70 s, the server knows nothing → expire", path: "/dashboard", now: at(80), server: null, outcome: "expire", la: at(10) },
+    { name: "record idle 70 s, the server's store is down → expire (the record decides; never fail open)", path: "/dashboard", now: at(80), server: "unavailable", outcome: "expire", la: at(10) },
     {
       name: "record idle 40 s asking for /billing (step-up), the server saw activity 3 s ago → allow",
-      record: {},
       path: "/billing",
       now: at(50),
       server: { lastActivityAt: at(47), lastPath: "/dashboard" },
       outcome: "allow",
       la: at(50),
     },
-    { name: "record idle 40 s asking for /billing, the server agrees → step-up", record: {}, path: "/billing", now: at(50), server: { lastActivityAt: at(10), lastPath: "/dashboard" }, outcome: "step-up", la: at(10) },
+    { name: "record idle 40 s asking for /billing, the server agrees → step-up", path: "/billing", now: at(50), server: { lastActivityAt: at(10), lastPath: "/dashboard" }, outcome: "step-up", la: at(10) },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const f = fake(ok(), c.server);
-      const e = judged(await evaluate(input({ now: c.now, path: c.path, recordCookie: await cookie({ ...c.record, ck: c.now - SEC }) }), f.deps));
+      const e = judged(await evaluate(input({ now: c.now, path: c.path, recordCookie: await cookie({ ck: c.now - SEC }) }), f.deps));
       assert.equal(e.outcome, c.outcome);
       assert.deepEqual(f.calls.serverActivity, [SID], "asked exactly once");
       assert.equal(e.record.la, c.la);
