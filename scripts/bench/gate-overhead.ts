@@ -5,7 +5,7 @@
  */
 import { log } from "./log";
 import { runLoad, type Browser, type LoadResult } from "./load";
-import { median } from "./stats";
+import { median, percentile } from "./stats";
 import type { Server } from "./servers";
 
 export const DESIGNS = ["ours", "none", "empty", "naive", "whoami"] as const;
@@ -61,4 +61,51 @@ export async function measureGate(opts: {
       },
     ]),
   ) as Record<Design, DesignFigures>;
+}
+
+export interface PairedFigures {
+  /** pooled over every slice of the design: answers / seconds, and exact percentiles of all latencies */
+  ours: { rps: number; p50: number; p99: number; requests: number };
+  empty: { rps: number; p50: number; p99: number; requests: number };
+  /** ours / empty per pair of neighbouring slices: the spread the pooled ratio is taken from */
+  pairRatios: { rps: number[]; p99: number[] };
+}
+
+/**
+ * Item 1's targets: ours against the empty middleware only, in many short slices that alternate
+ * (ours empty, empty ours, ours empty, ...). The machine's noise here (other stacks, the host) moves the
+ * same design by ±15% between 8 s rounds half a minute apart; two slices a second apart see nearly the same
+ * machine. Each design's figures pool every one of its slices (requests over seconds; percentiles of all
+ * latencies), so both are measured over the same stretch of time.
+ */
+export async function measurePaired(opts: {
+  ours: { url: string; browsers: Browser[] };
+  empty: { url: string; browsers: Browser[] };
+  pairs: number;
+  sliceSeconds: number;
+  connections: number;
+}): Promise<PairedFigures> {
+  const slices = { ours: [] as LoadResult[], empty: [] as LoadResult[] };
+  const pairRatios = { rps: [] as number[], p99: [] as number[] };
+  const run = (d: "ours" | "empty") =>
+    runLoad({ url: `${opts[d].url}${PING_PATH}`, seconds: opts.sliceSeconds, connections: opts.connections, browsers: opts[d].browsers });
+  for (let pair = 0; pair < opts.pairs; pair++) {
+    const order = pair % 2 === 0 ? (["ours", "empty"] as const) : (["empty", "ours"] as const);
+    const got = {} as Record<"ours" | "empty", LoadResult>;
+    for (const d of order) {
+      const r = await run(d);
+      if (r.notOk > 0 || r.errors > 0) throw new Error(`${d}: ${r.notOk} non-2xx answers and ${r.errors} errors in slice ${pair + 1}`);
+      got[d] = r;
+      slices[d].push(r);
+    }
+    pairRatios.rps.push(got.ours.rps / got.empty.rps);
+    pairRatios.p99.push(got.ours.p99 / got.empty.p99);
+    if ((pair + 1) % 10 === 0) log(`gate (paired): ${pair + 1}/${opts.pairs} pairs, median so far ${median(pairRatios.rps).toFixed(2)}× throughput, ${median(pairRatios.p99).toFixed(2)}× p99`);
+  }
+  const pool = (list: LoadResult[]) => {
+    const latencies = list.flatMap((r) => r.latencies);
+    const seconds = list.reduce((sum, r) => sum + r.seconds, 0);
+    return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), requests: latencies.length };
+  };
+  return { ours: pool(slices.ours), empty: pool(slices.empty), pairRatios };
 }

@@ -26,6 +26,10 @@ export interface Browser {
 
 export interface LoadResult {
   rps: number;
+  /** how long the run really lasted (s) */
+  seconds: number;
+  /** every 2xx answer's latency (ms), for percentiles pooled over several runs */
+  latencies: number[];
   p50: number;
   p99: number;
   ok: number;
@@ -83,6 +87,8 @@ export async function runLoad(opts: { url: string; seconds: number; connections:
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
     rps: latencies.length / seconds,
+    seconds,
+    latencies,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     ok: latencies.length,
