@@ -20,7 +20,7 @@ export async function requireFreshAuthentication(session: VerifiedSession, actio
   audit({ eventType: "step_up_required", identityId: session.identityId, sessionId: session.sessionId, metadata: { action, page: returnPath } });
   // Mark the step-up as pending: the gate writes step_up_completed once a newer authentication arrives.
   const jar = await cookies();
-  jar.set(ACTIVITY_COOKIE, await encodeRecord({ ...session.record, su: now }, readEdgeEnv().SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
+  jar.set(ACTIVITY_COOKIE, encodeRecord({ ...session.record, su: now }, readEdgeEnv().SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
   return {
     status: "step-up",
     loginUrl: `/login?refresh=true&return_to=${encodeURIComponent(`${returnPath}?resume=1`)}`,

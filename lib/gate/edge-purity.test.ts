@@ -14,7 +14,8 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-const ALLOWED_PACKAGES = new Set(["zod", "next/server", "@ory/client-fetch"]);
+// @noble/hashes: pure JS (no node: imports, no Web Crypto), the gate's synchronous HMAC (lib/session/crypto.ts).
+const ALLOWED_PACKAGES = new Set(["zod", "next/server", "@ory/client-fetch", "@noble/hashes/hmac.js", "@noble/hashes/sha2.js"]);
 const FORBIDDEN_PACKAGES = new Set(["pg", "server-only", "next/headers", "react"]);
 const NODE_BUILTINS = new Set([
   "fs",

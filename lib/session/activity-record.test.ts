@@ -419,3 +419,30 @@ describe("needsReissue: the record is re-signed only when it says something new"
     }
   });
 });
+
+describe("encodeRecord: only what reads back", () => {
+  const refused: { name: string; record: ActivityRecord }[] = [
+    { name: "sid not a uuid", record: { ...VALID, sid: "not-a-uuid" } },
+    { name: "lp without a leading slash", record: { ...VALID, lp: "dashboard" } },
+    { name: "nm longer than 100", record: { ...VALID, nm: "n".repeat(101) } },
+    { name: "la fractional", record: { ...VALID, la: T0 + 0.5 } },
+  ];
+  for (const c of refused) {
+    it(`refuses to sign a record decodeRecord would refuse: ${c.name}`, () => {
+      assert.throws(() => encodeRecord(c.record, SECRET));
+    });
+  }
+  it("its own output reads back valid at once, and is still refused under another secret or one character changed", () => {
+    const record = { ...VALID, la: VALID.la + 19 * SEC };
+    const value = encodeRecord(record, SECRET);
+    assert.deepEqual(decodeRecord(value, SECRET), { status: "valid", record });
+    assert.deepEqual(decodeRecord(value, OTHER_SECRET), { status: "invalid", reason: "signature" });
+    const changed = value.slice(0, -1) + (value.endsWith("A") ? "B" : "A");
+    assert.equal(decodeRecord(changed, SECRET).status, "invalid");
+  });
+  it("a record over the size limit is refused even right after encodeRecord made it", () => {
+    const value = encodeRecord({ ...VALID, em: "€".repeat(320), nm: "€".repeat(100) }, SECRET);
+    assert.ok(value.length > 1500, `length ${value.length}`);
+    assert.deepEqual(decodeRecord(value, SECRET), { status: "invalid", reason: "format" });
+  });
+});

@@ -58,8 +58,8 @@ export type ReadResult =
  * Small bounded caches (per process / Edge isolate): a browser sends the same Kratos cookie and, between two
  * re-issues, the same record on every request, and hashing or verifying them again cost more than the rest
  * of the gate (bench profile). Only results are cached: a token per cookie value, and a record per exact
- * cookie string that verified under the same secret. A changed byte is a different key, so nothing a cache
- * holds can make a forged record pass.
+ * cookie string that verified under the same secret, or that encodeRecord() itself just signed with it. A
+ * changed byte is a different key, so nothing a cache holds can make a forged record pass.
  */
 const CACHE_SIZE = 4096;
 function remember<V>(cache: Map<string, V>, key: string, value: V): V {
@@ -70,8 +70,8 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
 const tokens = new Map<string, string>();
 const verified = new Map<string, { secret: string; record: Readonly<ActivityRecord> }>();
 
-export async function cookieToken(kratosCookieValue: string): Promise<string> {
-  return tokens.get(kratosCookieValue) ?? remember(tokens, kratosCookieValue, toBase64Url(await sha256(kratosCookieValue)).slice(0, 22));
+export function cookieToken(kratosCookieValue: string): string {
+  return tokens.get(kratosCookieValue) ?? remember(tokens, kratosCookieValue, toBase64Url(sha256(kratosCookieValue)).slice(0, 22));
 }
 
 /**
@@ -98,27 +98,33 @@ export function needsReissue(presented: ActivityRecord | undefined, next: Activi
   return next.la < presented.la || next.la - presented.la >= REISSUE_STEP_MS;
 }
 
-export async function encodeRecord(record: ActivityRecord, secret: string): Promise<string> {
-  const payload = toBase64Url(utf8(JSON.stringify(record)));
-  const signature = await sign(await hmacKey(secret, LABEL), `v1.${payload}`);
-  return `v1.${payload}.${signature}`;
+export function encodeRecord(record: ActivityRecord, secret: string): string {
+  // Only what reads back: a record the schema would refuse is a bug here, never a cookie.
+  const checked = recordSchema.parse(record);
+  const payload = toBase64Url(utf8(JSON.stringify(checked)));
+  const signature = sign(hmacKey(secret, LABEL), `v1.${payload}`);
+  const value = `v1.${payload}.${signature}`;
+  // The browser sends this exact value back on its next request: known valid, as if verified (no second
+  // HMAC, base64 and parse per re-issue; the bench saw every re-issue cost a verify a moment later).
+  if (value.length <= MAX_COOKIE_LENGTH) remember(verified, value, { secret, record: Object.freeze(checked) });
+  return value;
 }
 
-export async function decodeRecord(value: string | undefined, secret: string): Promise<ReadResult> {
+export function decodeRecord(value: string | undefined, secret: string): ReadResult {
   if (value === undefined || value === "") return { status: "missing" };
+  if (value.length > MAX_COOKIE_LENGTH) return { status: "invalid", reason: "format" };
   const hit = verified.get(value);
   if (hit && hit.secret === secret) return { status: "valid", record: hit.record };
-  const read = await readRecord(value, secret);
+  const read = readRecord(value, secret);
   if (read.status === "valid") remember(verified, value, { secret, record: Object.freeze(read.record) });
   return read;
 }
 
-async function readRecord(value: string, secret: string): Promise<ReadResult> {
-  if (value.length > MAX_COOKIE_LENGTH) return { status: "invalid", reason: "format" };
+function readRecord(value: string, secret: string): ReadResult {
   const parts = value.split(".");
   if (parts.length !== 3 || parts[0] !== "v1" || !parts[1] || !parts[2]) return { status: "invalid", reason: "format" };
   const [version, payload, signature] = parts as [string, string, string];
-  if (!(await verify(await hmacKey(secret, LABEL), `${version}.${payload}`, signature))) {
+  if (!verify(hmacKey(secret, LABEL), `${version}.${payload}`, signature)) {
     return { status: "invalid", reason: "signature" };
   }
   const bytes = fromBase64Url(payload);

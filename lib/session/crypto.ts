@@ -1,7 +1,17 @@
 /**
- * Web Crypto helpers (Edge and Node alike): base64url, SHA-256, and HMAC-SHA256 keys derived from
+ * Crypto helpers (Edge and Node alike): base64url, SHA-256, and HMAC-SHA256 keys derived from
  * SESSION_SECRET with a label per use, so a signature made for one purpose never verifies for another.
+ *
+ * IMPORTANT: synchronous (@noble/hashes, audited pure JS), not Web Crypto. crypto.subtle is asynchronous
+ * in Node and on the Edge runtime alike: every call is a job on libuv's thread pool whose answer waits for
+ * the next turn of a busy event loop. The bench measured a re-issued record's response at twice the median
+ * latency for that wait alone (the slowest 1% were mostly re-issues); an HMAC of a cookie is a few
+ * microseconds of CPU. The output is the same HMAC-SHA256 byte for byte (crypto.test.ts checks it against
+ * Web Crypto), so records signed before the change still verify.
  */
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
+
 const encoder = new TextEncoder();
 
 export function toBase64Url(bytes: Uint8Array): string {
@@ -21,37 +31,38 @@ export function fromBase64Url(text: string): Uint8Array | null {
   }
 }
 
-export async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+export function sha256(text: string): Uint8Array {
+  return nobleSha256(encoder.encode(text));
 }
 
-const keyCache = new Map<string, Promise<CryptoKey>>();
+/** An HMAC-SHA256 key: the derived key's bytes. */
+export type HmacKey = Uint8Array & { readonly __hmacKey: true };
+const keyCache = new Map<string, HmacKey>();
 
 /** HMAC key for `label`, derived as HMAC(secret, label) so each purpose has its own key. */
-export function hmacKey(secret: string, label: string): Promise<CryptoKey> {
+export function hmacKey(secret: string, label: string): HmacKey {
   const id = `${label}\u0000${secret}`;
   let key = keyCache.get(id);
   if (!key) {
-    key = (async () => {
-      const root = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-      const derived = new Uint8Array(await crypto.subtle.sign("HMAC", root, encoder.encode(label)));
-      return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    })();
+    key = hmac(nobleSha256, encoder.encode(secret), encoder.encode(label)) as HmacKey;
     keyCache.set(id, key);
   }
   return key;
 }
 
-export async function sign(key: CryptoKey, data: string): Promise<string> {
-  return toBase64Url(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(data))));
+export function sign(key: HmacKey, data: string): string {
+  return toBase64Url(hmac(nobleSha256, key, encoder.encode(data)));
 }
 
-/** Constant-time verification (crypto.subtle.verify). */
-export async function verify(key: CryptoKey, data: string, signature: string): Promise<boolean> {
-  const bytes = fromBase64Url(signature);
+/** Verification in constant time for a signature of the right length (every byte is compared). */
+export function verify(key: HmacKey, data: string, signature: string): boolean {
+  const given = fromBase64Url(signature);
   // Only the canonical spelling: base64url's last character has spare bits that atob() ignores.
-  if (!bytes || bytes.length !== 32 || toBase64Url(bytes) !== signature) return false;
-  return crypto.subtle.verify("HMAC", key, bytes, encoder.encode(data));
+  if (!given || given.length !== 32 || toBase64Url(given) !== signature) return false;
+  const expected = hmac(nobleSha256, key, encoder.encode(data));
+  let difference = 0;
+  for (let i = 0; i < 32; i++) difference |= expected[i]! ^ given[i]!;
+  return difference === 0;
 }
 
 export function utf8(text: string): Uint8Array {

@@ -10,6 +10,7 @@ import { readPolicy } from "../config/env.js";
 import type { PolicyConfig } from "../config/policy-config.js";
 import type { SessionInfo, WhoamiResult } from "../kratos/types";
 import { cookieToken, encodeRecord, type ActivityRecord } from "./activity-record";
+import { hmacKey, sign, toBase64Url, utf8 } from "./crypto";
 import { evaluate, type EvaluateDeps, type EvaluateInput, type Evaluation, type ServerActivity } from "./evaluate";
 
 const SEC = 1000;
@@ -570,7 +571,15 @@ describe("evaluate: an untrustworthy record is ignored and Kratos decides", () =
     },
     { name: "a record signed with another secret", recordCookie: async () => encodeRecord(await record(), OTHER_SECRET), ignored: "signature" },
     { name: "garbage", recordCookie: async () => "abc", ignored: "format" },
-    { name: "a correctly signed record that fails the schema", recordCookie: async () => encodeRecord({ ...(await record()), sid: "not-a-uuid" }, SECRET), ignored: "payload" },
+    {
+      name: "a correctly signed record that fails the schema",
+      // Signed here with the record's own key: encodeRecord() refuses to sign what would not read back.
+      recordCookie: async () => {
+        const payload = toBase64Url(utf8(JSON.stringify({ ...(await record()), sid: "not-a-uuid" })));
+        return `v1.${payload}.${sign(hmacKey(SECRET, "activity-record-v1"), `v1.${payload}`)}`;
+      },
+      ignored: "payload",
+    },
   ];
   for (const c of cases) {
     it(`${c.name} → ignoredRecord "${c.ignored}", Kratos asked, allow`, async () => {

@@ -87,10 +87,10 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
   const { now, policy } = input;
   if (!input.kratosCookie) return { outcome: "no-session", ignoredRecord: undefined, askedKratos: false };
 
-  const read = await decodeRecord(input.recordCookie, input.secret);
+  const read = decodeRecord(input.recordCookie, input.secret);
   const ignoredRecord = read.status === "invalid" ? read.reason : undefined;
   let record = read.status === "valid" ? read.record : undefined;
-  const tok = await cookieToken(input.kratosCookie);
+  const tok = cookieToken(input.kratosCookie);
 
   const maxAge = policy.revalidateSeconds * 1000 + (input.recheckGraceMs ?? 0);
   const fresh = record !== undefined && record.tok === tok && record.ck <= now && now - record.ck < maxAge;

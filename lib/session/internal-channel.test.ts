@@ -27,11 +27,11 @@ interface Request {
 }
 const signed: Request = { secret: SECRET, method: METHOD, path: PATH, body: BODY, now: T0 };
 
-function headerFor(r: Request = signed): Promise<string> {
+function headerFor(r: Request = signed): string {
   return signInternal(r.secret, r.method, r.path, r.body, r.now);
 }
 
-function check(header: string | null, r: Partial<Request> = {}): Promise<boolean> {
+function check(header: string | null, r: Partial<Request> = {}): boolean {
   const v = { ...signed, ...r };
   return verifyInternal(v.secret, header, v.method, v.path, v.body, v.now);
 }

@@ -17,25 +17,25 @@ function canonical(method: string, pathAndQuery: string, ms: string, body: strin
   return `${method.toUpperCase()}\n${pathAndQuery}\n${ms}\n${body}`;
 }
 
-export async function signInternal(secret: string, method: string, pathAndQuery: string, body: string, now = Date.now()): Promise<string> {
+export function signInternal(secret: string, method: string, pathAndQuery: string, body: string, now = Date.now()): string {
   const ms = String(now);
-  return `${ms}.${await sign(await hmacKey(secret, LABEL), canonical(method, pathAndQuery, ms, body))}`;
+  return `${ms}.${sign(hmacKey(secret, LABEL), canonical(method, pathAndQuery, ms, body))}`;
 }
 
-export async function verifyInternal(
+export function verifyInternal(
   secret: string,
   header: string | null,
   method: string,
   pathAndQuery: string,
   body: string,
   now = Date.now(),
-): Promise<boolean> {
+): boolean {
   if (!header) return false;
   const match = /^(\d{13})\.([A-Za-z0-9_-]{43})$/.exec(header);
   if (!match) return false;
   const [, ms, signature] = match as unknown as [string, string, string];
   if (Math.abs(now - Number(ms)) > MAX_AGE_MS) return false;
-  return verify(await hmacKey(secret, LABEL), canonical(method, pathAndQuery, ms, body), signature);
+  return verify(hmacKey(secret, LABEL), canonical(method, pathAndQuery, ms, body), signature);
 }
 
 export async function internalFetch(baseUrl: string, secret: string, method: "GET" | "POST", pathAndQuery: string, body?: unknown): Promise<Response> {
@@ -43,7 +43,7 @@ export async function internalFetch(baseUrl: string, secret: string, method: "GE
   return fetch(new URL(pathAndQuery, baseUrl), {
     method,
     headers: {
-      [INTERNAL_AUTH_HEADER]: await signInternal(secret, method, pathAndQuery, text),
+      [INTERNAL_AUTH_HEADER]: signInternal(secret, method, pathAndQuery, text),
       ...(body === undefined ? {} : { "content-type": "application/json" }),
     },
     body: body === undefined ? undefined : text,

@@ -45,7 +45,7 @@ export async function updateIdlePreference(_previous: FormResult, formData: Form
     metadata: { from: session.preference ?? null, to: choice },
   });
   const jar = await cookies();
-  jar.set(ACTIVITY_COOKIE, await encodeRecord({ ...session.record, pref: choice }, readEdgeEnv().SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
+  jar.set(ACTIVITY_COOKIE, encodeRecord({ ...session.record, pref: choice }, readEdgeEnv().SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
   revalidatePath("/settings");
   const seconds = normalBudgetSeconds({ role: session.role, preference: choice, device: session.device }, policy);
   return { status: "ok", message: seconds === null ? "Saved: you won't be signed out for inactivity on normal pages." : `Saved: auto sign-out after ${describeSeconds(seconds)} on normal pages.` };

@@ -10,7 +10,7 @@ import { INTERNAL_AUTH_HEADER, verifyInternal } from "@/lib/session/internal-cha
 
 export async function GET(request: Request) {
   const url = new URL(request.url);
-  if (!(await verifyInternal(readEdgeEnv().SESSION_SECRET, request.headers.get(INTERNAL_AUTH_HEADER), "GET", `${url.pathname}${url.search}`, ""))) {
+  if (!verifyInternal(readEdgeEnv().SESSION_SECRET, request.headers.get(INTERNAL_AUTH_HEADER), "GET", `${url.pathname}${url.search}`, "")) {
     return NextResponse.json({ error: "forbidden" }, { status: 403 });
   }
   const sid = z.uuid().safeParse(url.searchParams.get("sid"));

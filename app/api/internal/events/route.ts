@@ -23,7 +23,7 @@ export async function POST(request: Request) {
   if (!body.ok) return NextResponse.json({ error: body.error, message: body.message }, { status: body.status });
   const text = body.text;
   const url = new URL(request.url);
-  if (!(await verifyInternal(readEdgeEnv().SESSION_SECRET, request.headers.get(INTERNAL_AUTH_HEADER), "POST", `${url.pathname}${url.search}`, text))) {
+  if (!verifyInternal(readEdgeEnv().SESSION_SECRET, request.headers.get(INTERNAL_AUTH_HEADER), "POST", `${url.pathname}${url.search}`, text)) {
     return NextResponse.json({ error: "forbidden" }, { status: 403 });
   }
   let data: unknown;

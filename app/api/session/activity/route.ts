@@ -59,6 +59,6 @@ export async function POST(request: Request) {
     },
     { headers: { "cache-control": NO_STORE } },
   );
-  response.cookies.set(ACTIVITY_COOKIE, await encodeRecord(record, readEdgeEnv().SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
+  response.cookies.set(ACTIVITY_COOKIE, encodeRecord(record, readEdgeEnv().SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
   return response;
 }
