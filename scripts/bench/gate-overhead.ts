@@ -76,19 +76,22 @@ export interface PairedFigures {
  * (ours empty, empty ours, ours empty, ...). The machine's noise here (other stacks, the host) moves the
  * same design by ±15% between 8 s rounds half a minute apart; two slices a second apart see nearly the same
  * machine. Each design's figures pool every one of its slices (requests over seconds; percentiles of all
- * latencies), so both are measured over the same stretch of time.
+ * latencies), so both are measured over the same stretch of time. The first `settleMs` of every slice is
+ * left out: fresh connections to a server that sat idle for a slice answer slowly for both designs.
  */
 export async function measurePaired(opts: {
   ours: { url: string; browsers: Browser[] };
   empty: { url: string; browsers: Browser[] };
   pairs: number;
   sliceSeconds: number;
+  /** the start of each slice left out of the figures (see runLoad) */
+  settleMs: number;
   connections: number;
 }): Promise<PairedFigures> {
   const slices = { ours: [] as LoadResult[], empty: [] as LoadResult[] };
   const pairRatios = { rps: [] as number[], p99: [] as number[] };
   const run = (d: "ours" | "empty") =>
-    runLoad({ url: `${opts[d].url}${PING_PATH}`, seconds: opts.sliceSeconds, connections: opts.connections, browsers: opts[d].browsers });
+    runLoad({ url: `${opts[d].url}${PING_PATH}`, seconds: opts.sliceSeconds, connections: opts.connections, browsers: opts[d].browsers, settleMs: opts.settleMs });
   for (let pair = 0; pair < opts.pairs; pair++) {
     const order = pair % 2 === 0 ? (["ours", "empty"] as const) : (["empty", "ours"] as const);
     const got = {} as Record<"ours" | "empty", LoadResult>;
