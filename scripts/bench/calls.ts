@@ -68,6 +68,7 @@ export async function measureCalls(opts: { port: number; env: NodeJS.ProcessEnv;
     const started = Date.now();
     let requests = 0;
     let failures = 0;
+    const failed = new Map<string, number>();
     // Window start: counters read while every session keeps browsing (the first inserts are > 10 s old,
     // so their counts have been flushed by then).
     const window = (async () => {
@@ -83,9 +84,14 @@ export async function measureCalls(opts: { port: number; env: NodeJS.ProcessEnv;
         for (let k = 0; k < WARMUP_SECONDS + opts.seconds; k++) {
           const due = started + offset + k * 1000;
           await sleep(Math.max(0, due - Date.now()));
-          const response = await hit(server.url, PAGES[(k + i) % PAGES.length]!, jar);
+          const page = PAGES[(k + i) % PAGES.length]!;
+          const response = await hit(server.url, page, jar);
           requests += 1;
-          if (response.status !== 200) failures += 1;
+          if (response.status !== 200) {
+            failures += 1;
+            const what = `${page} ${response.status}${response.location ? ` -> ${response.location.slice(0, 80)}` : ""}`;
+            failed.set(what, (failed.get(what) ?? 0) + 1);
+          }
         }
       }),
     );
@@ -93,7 +99,10 @@ export async function measureCalls(opts: { port: number; env: NodeJS.ProcessEnv;
     const before = start.counters;
     const minutes = (Date.now() - start.at) / 60_000;
     const windowRequests = requests - start.requestsBefore;
-    if (failures > 0) throw new Error(`calls: ${failures} of ${requests} requests did not answer 200 (see .stack/bench/logs/calls.log)`);
+    if (failures > 0) {
+      const which = [...failed].map(([what, n]) => `${n} × ${what}`).join("; ");
+      throw new Error(`calls: ${failures} of ${requests} requests did not answer 200: ${which} (see .stack/bench/logs/calls.log)`);
+    }
     const perSession = [...proxy.calls().values()];
     const whoami = perSession.reduce((n, times) => n + times.length, 0);
     const gaps = perSession.flatMap((times) => times.slice(1).map((t, i) => t - times[i]!));
