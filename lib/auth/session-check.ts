@@ -15,7 +15,7 @@ import { revokeSession } from "@/lib/kratos/admin";
 import { whoami } from "@/lib/kratos/session";
 import { areaFor, budgetFor, deviceFrom, type Budget } from "@/lib/policy/idle-rule";
 import { ACTIVITY_COOKIE, type ActivityRecord } from "@/lib/session/activity-record";
-import { evaluate, type Evaluation, type ServerActivity, type SessionView } from "@/lib/session/evaluate";
+import { Confirmations, evaluate, type Evaluation, type ServerActivity, type SessionView } from "@/lib/session/evaluate";
 import type { RequestKind } from "@/lib/session/request-kind";
 import { PATH_HEADER } from "./constants";
 
@@ -49,6 +49,9 @@ export type CheckResult =
  * get no grace.
  */
 const PAGE_RECHECK_GRACE_MS = 5_000;
+
+/** Kratos answers this process has had (see Confirmations in lib/session/evaluate.ts). */
+const confirmations = new Confirmations();
 
 async function serverActivity(sessionId: string): Promise<ServerActivity> {
   try {
@@ -89,7 +92,7 @@ export const checkSession = cache(async (kind: CheckKind): Promise<CheckResult> 
       secret: env.SESSION_SECRET,
       recheckGraceMs: kind === "page" || kind === "action" || kind === "prefetch" ? PAGE_RECHECK_GRACE_MS : 0,
     },
-    { whoami, serverActivity },
+    { whoami, serverActivity, confirmations },
   );
 
   switch (evaluation.outcome) {

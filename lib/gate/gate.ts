@@ -18,7 +18,7 @@ import { revokeSession } from "@/lib/kratos/admin";
 import { whoami } from "@/lib/kratos/session";
 import { areaFor, deviceFrom } from "@/lib/policy/idle-rule";
 import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord, needsReissue } from "@/lib/session/activity-record";
-import { evaluate, type ServerActivity } from "@/lib/session/evaluate";
+import { Confirmations, evaluate, type ServerActivity } from "@/lib/session/evaluate";
 import { internalFetch } from "@/lib/session/internal-channel";
 import { replaceCookie } from "@/lib/session/cookie-header";
 import { classify, isActivity, wantsJson, type RequestKind } from "@/lib/session/request-kind";
@@ -34,6 +34,9 @@ function settings() {
   const headers = securityHeaders({ appUrl: env.APP_URL, kratosPublicUrl: env.KRATOS_PUBLIC_URL, mode: modeOf(process.env.NODE_ENV) });
   return (config = { env, policy: readPolicy(), headers });
 }
+
+/** Kratos answers this isolate has had: a poll's check spares the next page its own (see Confirmations). */
+const confirmations = new Confirmations();
 
 async function serverActivity(sessionId: string): Promise<ServerActivity> {
   const { env } = settings();
@@ -114,7 +117,7 @@ async function decide(request: NextRequest, path: string, kind: RequestKind): Pr
       policy,
       secret: env.SESSION_SECRET,
     },
-    { whoami, serverActivity },
+    { whoami, serverActivity, confirmations },
   );
   if (evaluation.ignoredRecord) console.warn(`[gate] ignored an activity record (${evaluation.ignoredRecord}) on ${path}`);
 

@@ -11,7 +11,7 @@ import type { PolicyConfig } from "../config/policy-config.js";
 import type { SessionInfo, WhoamiResult } from "../kratos/types";
 import { cookieToken, encodeRecord, type ActivityRecord } from "./activity-record";
 import { hmacKey, sign, toBase64Url, utf8 } from "./crypto";
-import { evaluate, type EvaluateDeps, type EvaluateInput, type Evaluation, type ServerActivity } from "./evaluate";
+import { Confirmations, evaluate, type EvaluateDeps, type EvaluateInput, type Evaluation, type ServerActivity } from "./evaluate";
 
 const SEC = 1000;
 /** Fixed epoch: 2025-01-01T00:00:00Z. */
@@ -684,5 +684,81 @@ describe("evaluate: before an idle end or a step-up on the record alone, the ser
     const e = judged(await evaluate(input({ now: at(30), recordCookie: await cookie({ ck: at(29) }) }), f.deps));
     assert.equal(e.outcome, "allow");
     assert.deepEqual(f.calls.serverActivity, []);
+  });
+});
+
+describe("evaluate: a Kratos answer this process had counts for the next request too (Confirmations)", () => {
+  function withConfirmations(f: Fake, confirmations: Confirmations): EvaluateDeps {
+    return { ...f.deps, confirmations };
+  }
+
+  it("a poll asks Kratos on a stale record; the page after it, still presenting that record, does not ask again", async () => {
+    const confirmations = new Confirmations();
+    const stale = await cookie({ la: at(10), ck: at(10) });
+    const poll = fake();
+    const p = judged(await evaluate(input({ now: at(26), kind: "poll", recordCookie: stale }), withConfirmations(poll, confirmations)));
+    assert.equal(poll.calls.whoami.length, 1, "the poll found the record stale");
+    assert.equal(p.record.ck, at(26));
+    const page = fake();
+    const e = judged(await evaluate(input({ now: at(27), recordCookie: stale }), withConfirmations(page, confirmations)));
+    assert.deepEqual(page.calls.whoami, [], "Kratos answered for this cookie 1 s ago");
+    assert.equal(e.askedKratos, false);
+    assert.equal(e.record.ck, at(26), "the page's record carries the poll's check time to the browser");
+  });
+
+  it("without Confirmations (another process), the same page asks Kratos (control)", async () => {
+    const stale = await cookie({ la: at(10), ck: at(10) });
+    const page = fake();
+    judged(await evaluate(input({ now: at(27), recordCookie: stale }), page.deps));
+    assert.equal(page.calls.whoami.length, 1);
+  });
+
+  it("a confirmation counts for revalidateSeconds from Kratos' answer, no longer", async () => {
+    const confirmations = new Confirmations();
+    confirmations.confirm(await cookieToken(KRATOS_COOKIE), SID, at(26));
+    const stale = await cookie({ la: at(30), ck: at(10) });
+    const within = fake();
+    judged(await evaluate(input({ now: at(26) + 15 * SEC - 1, recordCookie: stale }), withConfirmations(within, confirmations)));
+    assert.equal(within.calls.whoami.length, 0);
+    const after = fake();
+    judged(await evaluate(input({ now: at(26) + 15 * SEC, recordCookie: stale }), withConfirmations(after, confirmations)));
+    assert.equal(after.calls.whoami.length, 1);
+  });
+
+  it("a confirmation is for one session and one cookie: another cookie, or another session id, asks Kratos", async () => {
+    const confirmations = new Confirmations();
+    confirmations.confirm(await cookieToken(KRATOS_COOKIE), SID, at(26));
+    const other = fake();
+    judged(await evaluate(input({ now: at(27), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie({ ck: at(10) }, KRATOS_COOKIE_2) }), withConfirmations(other, confirmations)));
+    assert.equal(other.calls.whoami.length, 1, "another cookie");
+    const foreign = new Confirmations();
+    foreign.confirm(await cookieToken(KRATOS_COOKIE), "9d3c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a61", at(26));
+    const f = fake();
+    judged(await evaluate(input({ now: at(27), recordCookie: await cookie({ ck: at(10) }) }), withConfirmations(f, foreign)));
+    assert.equal(f.calls.whoami.length, 1, "another session id");
+  });
+
+  it("Kratos saying there is no session forgets the confirmation", async () => {
+    const confirmations = new Confirmations();
+    confirmations.confirm(await cookieToken(KRATOS_COOKIE), SID, at(26));
+    const stale = await cookie({ la: at(30), ck: at(10) });
+    // A record bound to another cookie: this request asks Kratos about KRATOS_COOKIE, which says none.
+    const gone = fake(NONE);
+    await evaluate(input({ now: at(28), recordCookie: await cookie({ ck: at(10) }, KRATOS_COOKIE_2) }), withConfirmations(gone, confirmations));
+    assert.equal(gone.calls.whoami.length, 1);
+    const after = fake();
+    judged(await evaluate(input({ now: at(29), recordCookie: stale }), withConfirmations(after, confirmations)));
+    assert.equal(after.calls.whoami.length, 1, "the confirmation was forgotten with Kratos' answer");
+  });
+
+  it("holds at most its size, the oldest out first", () => {
+    const c = new Confirmations(2);
+    c.confirm("a", SID, 1);
+    c.confirm("b", SID, 2);
+    c.confirm("a", SID, 3);
+    c.confirm("c", SID, 4);
+    assert.equal(c.lastFor("b", SID), undefined, "b was the oldest");
+    assert.equal(c.lastFor("a", SID), 3);
+    assert.equal(c.lastFor("c", SID), 4);
   });
 });
