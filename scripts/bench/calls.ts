@@ -6,8 +6,9 @@
  *  - writes: PostgreSQL's own counters (pg_stat_user_tables: rows inserted + updated + deleted) on a
  *    database only this app instance uses, read before the first request and again once every backend
  *    has flushed its counters (idle backends flush within 10 s in PostgreSQL 15).
- * Steady state: every session browses for WARMUP_SECONDS first (its first whoami and first insert happen
- * there), then the counters are read and the window of `seconds` starts. Rates are per minute of the
+ * Steady state: the sessions start spread over PHASE_SPREAD_MS and each browses at least 20 s before the
+ * counters are read (its first whoami and first insert happen there); then the window of `seconds` starts,
+ * and every session browses until it ends. Rates are per minute of the
  * window as it really lasted: when the machine cannot keep up with one request per second per session,
  * the sessions browse slower and the window is longer, and the table says which rate was achieved.
  */
@@ -32,7 +33,15 @@ export interface CallFigures {
   achievedRatePerSession: number;
 }
 
-const WARMUP_SECONDS = 20;
+/**
+ * Sessions start spread over PHASE_SPREAD_MS, the default preset's activity write interval, like users who
+ * did not all sign in in the same second. Started within one second, every session wrote (and checked) in
+ * step, so a 120 s window counted 4 writes for each: 2.00 per minute exactly, over "≤ 2" whenever the window
+ * came out a millisecond short, for a session that writes once per 30.5 s (1.97 per minute).
+ */
+const PHASE_SPREAD_MS = 30_000;
+/** Every session browses at least 20 s before the window opens (the last one starts PHASE_SPREAD_MS late). */
+const WARMUP_SECONDS = 20 + PHASE_SPREAD_MS / 1000;
 const REVALIDATE_MS = 15_000; // the default preset's revalidateSeconds
 
 /** A browsing mix: page navigations and the status poll (as in test/integration/kratos-calls.test.ts). */
@@ -79,10 +88,12 @@ export async function measureCalls(opts: { port: number; env: NodeJS.ProcessEnv;
     })();
     await Promise.all(
       jars.map(async (jar, i) => {
-        // Sessions spread over the second, each on its own 1 s schedule (never a burst of 100 at once).
-        const offset = Math.round((i * 1000) / jars.length);
-        for (let k = 0; k < WARMUP_SECONDS + opts.seconds; k++) {
+        // Each session on its own 1 s schedule from its own start; all stop together when the window closes.
+        const offset = Math.round((i * PHASE_SPREAD_MS) / jars.length);
+        const end = started + (WARMUP_SECONDS + opts.seconds) * 1000;
+        for (let k = 0; ; k++) {
           const due = started + offset + k * 1000;
+          if (due >= end) break;
           await sleep(Math.max(0, due - Date.now()));
           const page = PAGES[(k + i) % PAGES.length]!;
           const response = await hit(server.url, page, jar);
