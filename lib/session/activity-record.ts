@@ -16,6 +16,7 @@
  */
 import { z } from "zod";
 import { fromBase64Url, fromUtf8, hmacKey, sha256, sign, toBase64Url, utf8, verify } from "./crypto";
+import { remember } from "./remember";
 
 export const ACTIVITY_COOKIE = "idle_act";
 const LABEL = "activity-record-v1";
@@ -61,12 +62,6 @@ export type ReadResult =
  * cookie string that verified under the same secret, or that encodeRecord() itself just signed with it. A
  * changed byte is a different key, so nothing a cache holds can make a forged record pass.
  */
-const CACHE_SIZE = 4096;
-function remember<V>(cache: Map<string, V>, key: string, value: V): V {
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(key, value);
-  return value;
-}
 const tokens = new Map<string, string>();
 const verified = new Map<string, { secret: string; record: Readonly<ActivityRecord> }>();
 

@@ -14,6 +14,7 @@ import type { WhoamiResult } from "@/lib/kratos/types";
 import { decide, type Decision, type Device, type Subject } from "@/lib/policy/idle-rule";
 import { cookieToken, decodeRecord, type ActivityRecord } from "./activity-record";
 import { isActivity, type RequestKind } from "./request-kind";
+import { CACHE_SIZE, remember } from "./remember";
 
 export interface SessionView {
   sessionId: string;
@@ -46,13 +47,11 @@ export interface EvaluateDeps {
  */
 export class Confirmations {
   private readonly byToken = new Map<string, { sid: string; at: number }>();
-  constructor(private readonly size = 4096) {}
+  constructor(private readonly size = CACHE_SIZE) {}
 
   /** Kratos confirmed session `sid` for the cookie with token `tok` at `at`. */
   confirm(tok: string, sid: string, at: number): void {
-    this.byToken.delete(tok);
-    if (this.byToken.size >= this.size) this.byToken.delete(this.byToken.keys().next().value as string);
-    this.byToken.set(tok, { sid, at });
+    remember(this.byToken, tok, { sid, at }, this.size);
   }
 
   /** Kratos no longer knows the cookie: forget it. */
@@ -140,9 +139,8 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
     // base64, so the parsed value is exactly what Kratos issued. No other cookie is sent to Kratos.
     const who = await deps.whoami(`${input.kratosCookieName}=${input.kratosCookie}`);
     if (who.status === "unavailable") return { outcome: "unavailable", detail: who.detail, ignoredRecord, askedKratos };
-    if (who.status === "none") deps.confirmations?.forget(tok);
-    else deps.confirmations?.confirm(tok, who.session.sessionId, now);
     if (who.status === "none") {
+      deps.confirmations?.forget(tok);
       if (!record) return { outcome: "no-session", ignoredRecord, askedKratos };
       // Kratos ended it: tell the user why, as far as the record knows.
       const d = decide(
@@ -156,6 +154,7 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
       return { outcome: "ended", reason, lastPath: record.lp, budgetSeconds, ignoredRecord, askedKratos };
     }
     const s = who.session;
+    deps.confirmations?.confirm(tok, s.sessionId, now);
     session = {
       sessionId: s.sessionId,
       identityId: s.identityId,
