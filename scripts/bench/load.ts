@@ -35,6 +35,8 @@ export interface LoadResult {
   ok: number;
   notOk: number;
   errors: number;
+  /** every answer of the run, the settling part included (for a per-answer cost over the whole run) */
+  answered: number;
 }
 
 function cookieHeader(b: Browser): string {
@@ -85,7 +87,9 @@ export async function runLoad(opts: { url: string; seconds: number; connections:
       });
     },
   }, (error, result) => (error ? fail(error) : finish(result)));
+  let answered = 0;
   instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+    answered += 1;
     if (settleNs > 0n && process.hrtime.bigint() - started < settleNs) return;
     if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
     else notOk += 1;
@@ -101,5 +105,6 @@ export async function runLoad(opts: { url: string; seconds: number; connections:
     ok: latencies.length,
     notOk,
     errors: result.errors,
+    answered,
   };
 }

@@ -12,6 +12,8 @@ import { nextBin, variantDir, type Variant } from "./variants";
 export interface Server {
   name: string;
   url: string;
+  /** its process group (the `next start` process's pid): see proc-cpu.ts */
+  pgid: number;
   stop: () => Promise<void>;
 }
 
@@ -85,5 +87,5 @@ export async function startServer(opts: {
     }
     await sleep(200);
   }
-  return { name: opts.name, url, stop };
+  return { name: opts.name, url, pgid: child.pid!, stop };
 }

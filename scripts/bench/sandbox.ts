@@ -1,0 +1,61 @@
+/**
+ * Item 1, the middleware alone (parent side): ours and the empty middleware, each in Next's Edge sandbox in a
+ * process of its own (sandbox-worker.ts), alternating for `rounds` rounds (ours empty, empty ours, ...), a
+ * fresh process each time (one process is not a sample of its build, see gate-overhead.ts). Each figure is
+ * the median of its design's rounds. Tells how much of the server's extra CPU per ping the gate's own code
+ * is, next to what Next's adapter costs any middleware.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { ROOT } from "./config";
+import { log } from "./log";
+import { median } from "./stats";
+import { variantDir } from "./variants";
+
+interface WorkerFigures {
+  calls: number;
+  reissues: number;
+  cpuUsPerCall: number;
+  wallUsPerCall: number;
+}
+
+export interface SandboxFigures {
+  ours: { cpuUsPerCall: number; reissuesPerSecond: number };
+  empty: { cpuUsPerCall: number };
+  rounds: number;
+}
+
+function runWorker(design: "ours" | "empty", seconds: number, env: NodeJS.ProcessEnv): Promise<WorkerFigures> {
+  return new Promise((resolve, reject) => {
+    const args = [path.join(import.meta.dirname, "sandbox-worker.ts"), variantDir(design), String(seconds), "3000", design === "ours" ? "yes" : "no"];
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`sandbox worker (${design}) failed (exit ${code}):\n${err.slice(-3000)}`));
+      try {
+        resolve(JSON.parse(out.trim().split("\n").at(-1)!) as WorkerFigures);
+      } catch {
+        reject(new Error(`sandbox worker (${design}) printed no figures:\n${out.slice(-1000)}\n${err.slice(-2000)}`));
+      }
+    });
+  });
+}
+
+export async function measureSandbox(opts: { env: NodeJS.ProcessEnv; rounds: number; seconds: number }): Promise<SandboxFigures> {
+  const got = { ours: [] as WorkerFigures[], empty: [] as WorkerFigures[] };
+  for (let round = 0; round < opts.rounds; round++) {
+    const order = round % 2 === 0 ? (["ours", "empty"] as const) : (["empty", "ours"] as const);
+    for (const design of order) got[design].push(await runWorker(design, opts.seconds, opts.env));
+    log(`sandbox: round ${round + 1}/${opts.rounds}: ours ${got.ours.at(-1)!.cpuUsPerCall.toFixed(1)} µs, empty ${got.empty.at(-1)!.cpuUsPerCall.toFixed(1)} µs CPU per call`);
+  }
+  if (got.ours.some((r) => r.reissues === 0)) throw new Error("sandbox: ours never re-issued the record: the worker did not take the common path");
+  return {
+    ours: { cpuUsPerCall: median(got.ours.map((r) => r.cpuUsPerCall)), reissuesPerSecond: median(got.ours.map((r) => r.reissues / opts.seconds)) },
+    empty: { cpuUsPerCall: median(got.empty.map((r) => r.cpuUsPerCall)) },
+    rounds: opts.rounds,
+  };
+}
