@@ -5,12 +5,10 @@
  * the median of its design's rounds. Tells how much of the server's extra CPU per ping the gate's own code
  * is, next to what Next's adapter costs any middleware.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { ROOT } from "./config";
 import { log } from "./log";
 import { median } from "./stats";
 import { variantDir } from "./variants";
+import { runWorker } from "./worker";
 
 interface WorkerFigures {
   calls: number;
@@ -25,23 +23,10 @@ export interface SandboxFigures {
   rounds: number;
 }
 
-function runWorker(design: "ours" | "empty", seconds: number, env: NodeJS.ProcessEnv): Promise<WorkerFigures> {
-  return new Promise((resolve, reject) => {
-    const args = [path.join(import.meta.dirname, "sandbox-worker.ts"), variantDir(design), String(seconds), "3000", design === "ours" ? "yes" : "no"];
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { cwd: ROOT, env: { ...env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`sandbox worker (${design}) failed (exit ${code}):\n${err.slice(-3000)}`));
-      try {
-        resolve(JSON.parse(out.trim().split("\n").at(-1)!) as WorkerFigures);
-      } catch {
-        reject(new Error(`sandbox worker (${design}) printed no figures:\n${out.slice(-1000)}\n${err.slice(-2000)}`));
-      }
-    });
+function runOnce(design: "ours" | "empty", seconds: number, env: NodeJS.ProcessEnv): Promise<WorkerFigures> {
+  return runWorker<WorkerFigures>(`sandbox worker (${design})`, "sandbox-worker.ts", {
+    args: [variantDir(design), String(seconds), "3000", design === "ours" ? "yes" : "no"],
+    env: { ...env, NODE_ENV: "production" },
   });
 }
 
@@ -49,7 +34,7 @@ export async function measureSandbox(opts: { env: NodeJS.ProcessEnv; rounds: num
   const got = { ours: [] as WorkerFigures[], empty: [] as WorkerFigures[] };
   for (let round = 0; round < opts.rounds; round++) {
     const order = round % 2 === 0 ? (["ours", "empty"] as const) : (["empty", "ours"] as const);
-    for (const design of order) got[design].push(await runWorker(design, opts.seconds, opts.env));
+    for (const design of order) got[design].push(await runOnce(design, opts.seconds, opts.env));
     log(`sandbox: round ${round + 1}/${opts.rounds}: ours ${got.ours.at(-1)!.cpuUsPerCall.toFixed(1)} µs, empty ${got.empty.at(-1)!.cpuUsPerCall.toFixed(1)} µs CPU per call`);
   }
   if (got.ours.some((r) => r.reissues === 0)) throw new Error("sandbox: ours never re-issued the record: the worker did not take the common path");
