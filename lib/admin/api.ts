@@ -5,6 +5,7 @@ import "server-only";
  */
 import { NextResponse } from "next/server";
 import { apiSession, type ApiSessionResult } from "@/lib/auth/api-session";
+import { ADMIN_AREA } from "@/lib/auth/constants";
 import { NO_STORE } from "@/lib/gate/responses";
 
 export function jsonResponse(status: number, body: Record<string, unknown>): NextResponse {
@@ -12,7 +13,7 @@ export function jsonResponse(status: number, body: Record<string, unknown>): Nex
 }
 
 export async function adminApiSession(): Promise<ApiSessionResult> {
-  const result = await apiSession("api");
+  const result = await apiSession("api", { area: ADMIN_AREA });
   if (!result.ok) return result;
   if (result.session.role !== "admin") {
     return { ok: false, response: jsonResponse(403, { error: "forbidden", message: "This is for administrators only." }) };

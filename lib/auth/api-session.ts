@@ -13,8 +13,9 @@ function json(status: number, body: Record<string, unknown>) {
   return NextResponse.json(body, { status, headers: { "cache-control": NO_STORE } });
 }
 
-export async function apiSession(kind: Extract<CheckKind, "api" | "poll" | "report" | "heartbeat"> = "api"): Promise<ApiSessionResult> {
-  const result = await checkSession(kind);
+/** `area`: judge this call as that area too (admin APIs: "/admin"), besides the page the user is on. */
+export async function apiSession(kind: Extract<CheckKind, "api" | "poll" | "report" | "heartbeat"> = "api", opts: { area?: string } = {}): Promise<ApiSessionResult> {
+  const result = await checkSession(kind, opts.area);
   switch (result.status) {
     case "ok":
       return { ok: true, session: result.session };

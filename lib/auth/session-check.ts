@@ -5,7 +5,6 @@ import "server-only";
  * middleware matcher misses a route. Side effects of a decision (revocation, audit, the throttled
  * server-side activity write) happen here; callers turn the result into a redirect or a JSON answer.
  */
-import { after } from "next/server";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
@@ -14,7 +13,7 @@ import { audit } from "@/lib/audit/write";
 import { revokeSession } from "@/lib/kratos/admin";
 import { whoami } from "@/lib/kratos/session";
 import { areaFor, budgetFor, deviceFrom, type Budget } from "@/lib/policy/idle-rule";
-import { ACTIVITY_COOKIE, type ActivityRecord } from "@/lib/session/activity-record";
+import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord, needsReissue, type ActivityRecord } from "@/lib/session/activity-record";
 import { Confirmations, evaluate, type Evaluation, type ServerActivity, type SessionView } from "@/lib/session/evaluate";
 import type { RequestKind } from "@/lib/session/request-kind";
 import { PATH_HEADER } from "./constants";
@@ -68,7 +67,11 @@ export async function requestPath(): Promise<string> {
   return value.split("?")[0] || "/";
 }
 
-export const checkSession = cache(async (kind: CheckKind): Promise<CheckResult> => {
+/**
+ * `declaredArea`: the area this check belongs to whatever the URL (verifyAdmin: "/admin"; billing actions:
+ * "/billing"), so an admin action posted from /dashboard or an admin API is judged as the admin area.
+ */
+export const checkSession = cache(async (kind: CheckKind, declaredArea?: string): Promise<CheckResult> => {
   const env = readEdgeEnv();
   const policy = readPolicy();
   const h = await headers();
@@ -84,6 +87,8 @@ export const checkSession = cache(async (kind: CheckKind): Promise<CheckResult> 
       now,
       path,
       kind,
+      where: "handler",
+      declaredArea,
       device,
       kratosCookieName: env.KRATOS_SESSION_COOKIE,
       kratosCookie: jar.get(env.KRATOS_SESSION_COOKIE)?.value,
@@ -137,20 +142,18 @@ export const checkSession = cache(async (kind: CheckKind): Promise<CheckResult> 
       const budget = budgetFor(record.lp, subject, policy);
       const absoluteDeadline = Math.min(session.expiresAt, session.authenticatedAt + policy.absoluteSeconds * 1000);
       // IMPORTANT: throttled. The server's record lags real activity by at most activityWriteSeconds; the
-      // sweeper waits that long past a deadline, so it never ends a session that was still in use.
-      after(() => {
-        noteActivity(
-          {
-            sessionId: session.sessionId,
-            identityId: session.identityId,
-            lastActivityAt: record.la,
-            lastPath: record.lp,
-            budgetSeconds: budget.seconds,
-            absoluteDeadline,
-          },
-          policy.activityWriteSeconds * 1000,
-        );
-      });
+      // sweeper waits that long past a deadline, so it never ends a session that was still in use. Queued
+      // now, not after the response: the sweeper waits for this process's queue (sweepWhenSafe), and under
+      // load a write left to after() reached the queue seconds late, so a pass could run ahead of it.
+      noteActivity(
+        { sessionId: session.sessionId, identityId: session.identityId, lastActivityAt: record.la, lastPath: record.lp, budgetSeconds: budget.seconds, absoluteDeadline },
+        policy.activityWriteSeconds * 1000,
+      );
+      // Actions and API calls move the clock here, where they run (the gate cannot know that an action id
+      // exists or an API call reaches a handler): the browser gets the new record with this answer.
+      if ((kind === "action" || kind === "api") && needsReissue(evaluation.presented, record, true)) {
+        jar.set(ACTIVITY_COOKIE, encodeRecord(record, env.SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
+      }
       return {
         status: "ok",
         session: {

@@ -7,16 +7,24 @@ import "server-only";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { KratosUnavailableError } from "@/lib/kratos/types";
+import { KIND_HEADER, pageKindFrom } from "@/lib/session/request-kind";
 import { signedOutPath } from "./signed-out-path";
+import { ADMIN_AREA } from "./constants";
 import { checkSession, requestPath, type LiveSession } from "./session-check";
 
 export type VerifiedSession = LiveSession;
 
-export async function verifySession(): Promise<VerifiedSession> {
+/**
+ * `area`: judge this check as that area whatever the page (billing actions: "/billing"), so a sensitive
+ * action posted from another page still needs its area's step-up.
+ */
+export async function verifySession(opts: { area?: string } = {}): Promise<VerifiedSession> {
   const h = await headers();
-  // A router prefetch renders the page too, but is not the user's activity.
-  const kind = h.get("next-action") !== null ? "action" : h.get("next-router-prefetch") !== null ? "prefetch" : "page";
-  const result = await checkSession(kind);
+  // The gate's classification (it always sets the header for pages; Next 16 hides next-router-prefetch
+  // from headers(), so the Node side cannot tell a prefetch itself). A router prefetch renders the page
+  // too, but is not the user's activity.
+  const kind = h.get("next-action") !== null ? "action" : (pageKindFrom(h.get(KIND_HEADER)) ?? "page");
+  const result = await checkSession(kind, opts.area);
   const back = encodeURIComponent(await requestPath());
   switch (result.status) {
     case "ok":
@@ -34,7 +42,7 @@ export async function verifySession(): Promise<VerifiedSession> {
 
 /** Admins only: anyone else gets the 403 page (app/forbidden.tsx). */
 export async function verifyAdmin(): Promise<VerifiedSession> {
-  const session = await verifySession();
+  const session = await verifySession({ area: ADMIN_AREA });
   if (session.role !== "admin") forbidden();
   return session;
 }

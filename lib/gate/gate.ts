@@ -6,6 +6,8 @@
  *   Kratos unreachable       -> 503 (fail closed; never a sign-out, never signed in)
  *   expire (idle | absolute) -> revoke in Kratos (admin API), audit, clear cookies, /signed-out?reason=...
  *   step-up                  -> Kratos login with refresh=true, back to the requested page
+ *   background load          -> 204, nothing rendered, the session untouched (a browser prefetch, an <img>
+ *                               of a page: never the person's activity; lib/session/request-kind.ts)
  *   allow                    -> the request goes on with a refreshed signed activity record and no-store
  *
  * Every answer, whatever the outcome, carries the security headers (lib/security/headers.js) with a fresh
@@ -21,7 +23,7 @@ import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord, needsReissue } fr
 import { Confirmations, evaluate, type ServerActivity } from "@/lib/session/evaluate";
 import { internalFetch } from "@/lib/session/internal-channel";
 import { replaceCookie } from "@/lib/session/cookie-header";
-import { classify, isActivity, wantsJson, type RequestKind } from "@/lib/session/request-kind";
+import { KIND_HEADER, classify, movesClock, wantsJson, type RequestKind } from "@/lib/session/request-kind";
 import { modeOf, newNonce, securityHeaders } from "@/lib/security/headers.js";
 import { NO_STORE, signedOut, toLogin, unavailable } from "./responses";
 
@@ -99,9 +101,11 @@ async function decide(request: NextRequest, path: string, kind: RequestKind): Pr
   // verifySession() never reads it for those kinds, and skipping the rewrite is most of the saving.)
   const forward = () => {
     request.headers.set(PATH_HEADER, `${path}${searchWithoutRsc(request)}`);
+    request.headers.set(KIND_HEADER, kind);
     return NextResponse.next({ request: { headers: request.headers } });
   };
   if (kind === "public" || kind === "internal") return forward();
+  if (kind === "background") return new NextResponse(null, { status: 204, headers: { "cache-control": NO_STORE } });
 
   const asJson = wantsJson(kind);
   const now = Date.now();
@@ -110,6 +114,7 @@ async function decide(request: NextRequest, path: string, kind: RequestKind): Pr
       now,
       path,
       kind,
+      where: "gate",
       device: deviceFrom(request.headers.get("sec-ch-ua-mobile"), request.headers.get("user-agent")),
       kratosCookieName: env.KRATOS_SESSION_COOKIE,
       kratosCookie: request.cookies.get(env.KRATOS_SESSION_COOKIE)?.value,
@@ -195,7 +200,7 @@ async function decide(request: NextRequest, path: string, kind: RequestKind): Pr
           event: { eventType: "step_up_completed", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: path } },
         });
       }
-      const reissue = needsReissue(evaluation.presented, record, isActivity(kind));
+      const reissue = needsReissue(evaluation.presented, record, movesClock(kind, "gate"));
       // The Node side sees what the gate just learnt in this same request (verifySession then needs no Kratos
       // call). An API call needs that only when the gate asked Kratos: otherwise the record it presented is
       // still fresh there. Overriding request headers is most of what Next charges a middleware.

@@ -6,8 +6,14 @@
  * The rule, with idle = now - last activity:
  *   now >= absolute deadline                 -> expire (absolute); idle time never extends it
  *   idle > budget(area of the last activity) -> expire (idle): the session died where the user left it
- *   idle > budget(requested area)            -> step-up: re-authenticate, keep the session
+ *   max(idle, longest gap) > budget(requested area)
+ *                                            -> step-up: re-authenticate, keep the session
  *   otherwise                                -> allow
+ *
+ * Sticky ceilings: the longest gap between two activities since the last authentication is remembered
+ * (in the signed record) until the person re-authenticates. Idle 7 minutes on /dashboard, then a click on
+ * /dashboard, then /billing (5 minutes): the step-up is still due. Without it, any normal page opened
+ * first reset the clock and side-stepped every stricter area.
  *
  * Budgets: the normal budget (desktop / mobile, or the user's own choice) applies everywhere; sensitive
  * areas carry ceilings that always win when stricter (on mobile too, whatever the user chose); admins are
@@ -60,6 +66,8 @@ export interface SessionTimes {
   lastActivityAt: number | undefined;
   /** Path where that activity happened (or the strictest page open in the browser). */
   lastActivityPath: string | undefined;
+  /** The longest gap between activities since `authenticatedAt`, in ms (sticky ceilings); 0 when unknown. */
+  longestGapMs?: number;
 }
 
 /** Prefix match on whole path segments: "/billing" matches "/billing" and "/billing/x", not "/billingx". */
@@ -128,8 +136,28 @@ export function decide(times: SessionTimes, requestedPath: string, subject: Subj
     return { kind: "expire", reason: "idle", budget: lastBudget, idleSeconds };
   }
   const budget = budgetFor(requestedPath, subject, policy);
-  if (budget.seconds !== null && idleSeconds > budget.seconds) return { kind: "step-up", budget, idleSeconds };
+  const worstSeconds = Math.max(idleSeconds, (times.longestGapMs ?? 0) / 1000);
+  if (budget.seconds !== null && worstSeconds > budget.seconds) return { kind: "step-up", budget, idleSeconds: worstSeconds };
   return { kind: "allow", budget, idleDeadline: budget.seconds === null ? null : last + budget.seconds * 1000 };
+}
+
+/**
+ * The path a request is judged by. A page or action: its own path. An API call: the page the user is on,
+ * and the area its URL names: `/api/admin/...` is judged as `/admin`, `/api/billing/...` as `/billing`
+ * (prefix-mirrored, so a new ceiling covers its API too). `declared`: an area the Node side names itself
+ * (verifyAdmin() names /admin, billing actions /billing), wherever the request was posted from.
+ * The strictest candidate wins.
+ */
+export function judgedPath(
+  req: { path: string; apiLike: boolean; lastPath: string | undefined; declared?: string },
+  subject: Subject,
+  policy: PolicyConfig,
+): string {
+  const own = req.apiLike ? (req.lastPath ?? "/") : req.path;
+  const candidates = [own];
+  if (req.apiLike && req.path.startsWith("/api/")) candidates.push(req.path.slice(4));
+  if (req.declared) candidates.push(req.declared);
+  return strictestPath(candidates, subject, policy) ?? own;
 }
 
 /** Step-up for sensitive actions: the last authentication must be younger than the window. */

@@ -42,6 +42,7 @@ const VALID: ActivityRecord = {
   lp: "/dashboard",
   ck: T0 + 60 * SEC,
   su: null,
+  ig: 0,
 };
 
 function record(overrides: Partial<ActivityRecord> = {}): ActivityRecord {

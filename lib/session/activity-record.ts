@@ -45,6 +45,11 @@ const recordSchema = z
     ck: z.number().int().nonnegative(),
     /** a step-up was required at this time (epoch ms), pending until a newer authentication */
     su: z.number().int().nonnegative().nullable(),
+    /**
+     * the longest gap between two activities since `aa`, in ms (sticky ceilings, lib/policy/idle-rule.ts).
+     * Absent in records issued before it existed: 0, the gap since their `la` still counts.
+     */
+    ig: z.number().int().nonnegative().default(0),
   })
   .strict();
 

@@ -80,6 +80,7 @@ function input(overrides: Partial<EvaluateInput> = {}): EvaluateInput {
     now: at(10),
     path: "/dashboard",
     kind: "page",
+    where: "gate",
     device: "desktop",
     kratosCookieName: "ory_kratos_session",
     kratosCookie,
@@ -106,6 +107,7 @@ async function record(overrides: Partial<ActivityRecord> = {}, kratosCookie = KR
     lp: "/dashboard",
     ck: at(10),
     su: null,
+    ig: 0,
     ...overrides,
   };
 }
@@ -168,6 +170,8 @@ describe("evaluate: the first request (no activity record)", () => {
       lp: "/dashboard",
       ck: at(10),
       su: null,
+      // the time from sign-in to this first request is the longest gap so far
+      ig: 10 * SEC,
     });
     assert.deepEqual(e.session, {
       sessionId: SID,
@@ -426,19 +430,27 @@ describe("evaluate: a missing record never resets the idle clock", () => {
 
 describe("evaluate: which requests move the idle clock", () => {
   // Record: page view on /dashboard at 10 s; this request at 20 s (record still fresh: no Kratos call).
-  const cases: { kind: EvaluateInput["kind"]; path: string; la: number; lp: string }[] = [
-    { kind: "page", path: "/settings", la: at(20), lp: "/settings" },
-    { kind: "action", path: "/settings", la: at(20), lp: "/settings" },
-    { kind: "api", path: "/api/things", la: at(20), lp: "/dashboard" },
-    { kind: "poll", path: "/api/session", la: at(10), lp: "/dashboard" },
-    { kind: "heartbeat", path: "/api/session/activity", la: at(10), lp: "/dashboard" },
-    { kind: "prefetch", path: "/billing", la: at(10), lp: "/dashboard" },
-    { kind: "prefetch", path: "/settings", la: at(10), lp: "/dashboard" },
+  // The gate moves it for navigations only; actions, API calls and the heartbeat move it where they run.
+  const cases: { kind: EvaluateInput["kind"]; where: EvaluateInput["where"]; path: string; la: number; lp: string }[] = [
+    { kind: "page", where: "gate", path: "/settings", la: at(20), lp: "/settings" },
+    { kind: "action", where: "gate", path: "/settings", la: at(10), lp: "/dashboard" },
+    { kind: "api", where: "gate", path: "/api/things", la: at(10), lp: "/dashboard" },
+    { kind: "poll", where: "gate", path: "/api/session", la: at(10), lp: "/dashboard" },
+    { kind: "heartbeat", where: "gate", path: "/api/session/activity", la: at(10), lp: "/dashboard" },
+    { kind: "prefetch", where: "gate", path: "/billing", la: at(10), lp: "/dashboard" },
+    { kind: "prefetch", where: "gate", path: "/settings", la: at(10), lp: "/dashboard" },
+    { kind: "page", where: "handler", path: "/settings", la: at(20), lp: "/settings" },
+    { kind: "action", where: "handler", path: "/settings", la: at(20), lp: "/settings" },
+    { kind: "api", where: "handler", path: "/", la: at(20), lp: "/dashboard" },
+    { kind: "heartbeat", where: "handler", path: "/", la: at(20), lp: "/dashboard" },
+    { kind: "poll", where: "handler", path: "/", la: at(10), lp: "/dashboard" },
+    { kind: "report", where: "handler", path: "/", la: at(10), lp: "/dashboard" },
+    { kind: "prefetch", where: "handler", path: "/settings", la: at(10), lp: "/dashboard" },
   ];
   for (const c of cases) {
-    it(`${c.kind} ${c.path}: la ${c.la === at(20) ? "advances" : "stays"}, lp ${c.lp}`, async () => {
+    it(`${c.kind} ${c.path} (${c.where}): la ${c.la === at(20) ? "advances" : "stays"}, lp ${c.lp}`, async () => {
       const f = fake();
-      const e = judged(await evaluate(input({ now: at(20), kind: c.kind, path: c.path, recordCookie: await cookie() }), f.deps));
+      const e = judged(await evaluate(input({ now: at(20), kind: c.kind, where: c.where, path: c.path, recordCookie: await cookie() }), f.deps));
       assert.equal(e.outcome, "allow");
       assert.equal(e.record.la, c.la);
       assert.equal(e.record.lp, c.lp);
@@ -446,11 +458,12 @@ describe("evaluate: which requests move the idle clock", () => {
     });
   }
 
-  const streams: { name: string; kinds: EvaluateInput["kind"][]; outcome: Evaluation["outcome"] }[] = [
-    { name: "polls and prefetches every 10 s do not keep a session alive", kinds: ["poll", "prefetch", "poll", "prefetch", "poll"], outcome: "expire" },
-    { name: "heartbeats through the gate do not either (the heartbeat route records activity itself)", kinds: ["heartbeat", "heartbeat", "heartbeat", "heartbeat", "heartbeat"], outcome: "expire" },
-    { name: "page views every 10 s do", kinds: ["page", "page", "page", "page", "page"], outcome: "allow" },
-    { name: "a single API call in between does", kinds: ["poll", "poll", "api", "poll", "poll"], outcome: "allow" },
+  const streams: { name: string; kinds: EvaluateInput["kind"][]; where: EvaluateInput["where"]; outcome: Evaluation["outcome"] }[] = [
+    { name: "polls and prefetches every 10 s do not keep a session alive", kinds: ["poll", "prefetch", "poll", "prefetch", "poll"], where: "gate", outcome: "expire" },
+    { name: "heartbeats seen by the gate do not either (the heartbeat route records activity itself)", kinds: ["heartbeat", "heartbeat", "heartbeat", "heartbeat", "heartbeat"], where: "gate", outcome: "expire" },
+    { name: "nor API calls and actions seen by the gate (404, 405, unknown action ids)", kinds: ["api", "action", "api", "action", "api"], where: "gate", outcome: "expire" },
+    { name: "page views every 10 s do", kinds: ["page", "page", "page", "page", "page"], where: "gate", outcome: "allow" },
+    { name: "a single API call that reaches its handler does", kinds: ["poll", "poll", "api", "poll", "poll"], where: "handler", outcome: "allow" },
   ];
   for (const s of streams) {
     it(`${s.name}: page at 10 s, requests at 20..60 s, page at 71 s → ${s.outcome}`, async () => {
@@ -458,7 +471,7 @@ describe("evaluate: which requests move the idle clock", () => {
       let e = await evaluate(input({ now: at(10) }), f.deps);
       for (const [n, kind] of s.kinds.entries()) {
         const path = kind === "poll" ? "/api/session" : kind === "heartbeat" ? "/api/session/activity" : kind === "api" ? "/api/things" : "/dashboard";
-        e = await evaluate(input({ now: at(20 + 10 * n), kind, path, recordCookie: await next(e) }), f.deps);
+        e = await evaluate(input({ now: at(20 + 10 * n), kind, where: s.where, path, recordCookie: await next(e) }), f.deps);
         assert.equal(e.outcome, "allow", `${kind} at ${20 + 10 * n} s`);
       }
       e = await evaluate(input({ now: at(71), recordCookie: await next(e) }), f.deps);
@@ -492,7 +505,7 @@ describe("evaluate: API calls are judged against the page the user is on (record
     it(`${c.kind} for path /billing while on /dashboard, idle 40 s → ${c.outcome}`, async () => {
       const e = judged(await evaluate(input({ now: at(50), kind: c.kind, path: "/billing", recordCookie: await cookie({ ck: at(45) }) }), fake().deps));
       assert.equal(e.outcome, c.outcome);
-      assert.equal(e.record.la, c.outcome === "allow" && c.kind === "api" ? at(50) : at(10));
+      assert.equal(e.record.la, at(10), "the gate moves the clock for navigations only");
     });
   }
 });
@@ -760,5 +773,61 @@ describe("evaluate: a Kratos answer this process had counts for the next request
     assert.equal(c.lastFor("b", SID), undefined, "b was the oldest");
     assert.equal(c.lastFor("a", SID), 3);
     assert.equal(c.lastFor("c", SID), 4);
+  });
+});
+
+describe("evaluate: sticky ceilings (idle gap × path sequence × area)", () => {
+  // Budgets here: 60 s on normal pages, 30 s on /billing. A page view on /dashboard at 10 s, then the person
+  // is idle for `gap` seconds, then opens `hops` in order.
+  const cases: { gap: number; hops: { kind: EvaluateInput["kind"]; where: EvaluateInput["where"]; path: string; area?: string }[]; outcomes: string[] }[] = [
+    { gap: 20, hops: [{ kind: "page", where: "gate", path: "/dashboard" }, { kind: "page", where: "gate", path: "/billing" }], outcomes: ["allow", "allow"] },
+    { gap: 35, hops: [{ kind: "page", where: "gate", path: "/billing" }], outcomes: ["step-up"] },
+    { gap: 35, hops: [{ kind: "page", where: "gate", path: "/dashboard" }, { kind: "page", where: "gate", path: "/billing" }], outcomes: ["allow", "step-up"] },
+    { gap: 35, hops: [{ kind: "page", where: "gate", path: "/settings" }, { kind: "page", where: "gate", path: "/dashboard" }, { kind: "page", where: "gate", path: "/billing/x" }], outcomes: ["allow", "allow", "step-up"] },
+    // An API of the area, wherever the user is.
+    { gap: 35, hops: [{ kind: "page", where: "gate", path: "/dashboard" }, { kind: "api", where: "gate", path: "/api/billing/card" }], outcomes: ["allow", "step-up"] },
+    // An action that names its area, posted from /dashboard, judged where it runs.
+    { gap: 35, hops: [{ kind: "page", where: "gate", path: "/dashboard" }, { kind: "action", where: "gate", path: "/dashboard" }, { kind: "action", where: "handler", path: "/dashboard", area: "/billing" }], outcomes: ["allow", "allow", "step-up"] },
+    // A heartbeat after the gap closes it too (the person moved the mouse on /dashboard).
+    { gap: 35, hops: [{ kind: "heartbeat", where: "handler", path: "/" }, { kind: "page", where: "gate", path: "/billing" }], outcomes: ["allow", "step-up"] },
+    // Polls and prefetches do not close a gap, but the gap goes on: entering Billing is a step-up either way.
+    { gap: 35, hops: [{ kind: "poll", where: "gate", path: "/api/session" }, { kind: "page", where: "gate", path: "/billing" }], outcomes: ["allow", "step-up"] },
+  ];
+  for (const c of cases) {
+    const names = c.hops.map((h) => `${h.kind}${h.where === "handler" ? "(node)" : ""} ${h.path}${h.area ? ` as ${h.area}` : ""}`).join(" → ");
+    it(`idle ${c.gap} s on /dashboard, then ${names} → ${c.outcomes.join(", ")}`, async () => {
+      const f = fake();
+      let e = await evaluate(input({ now: at(10) }), f.deps);
+      for (const [n, hop] of c.hops.entries()) {
+        const now = at(10 + c.gap + n);
+        e = judged(await evaluate(input({ now, kind: hop.kind, where: hop.where, path: hop.path, declaredArea: hop.area, recordCookie: await next(e) }), f.deps));
+        assert.equal(e.outcome, c.outcomes[n], `hop ${n + 1}: ${hop.kind} ${hop.path}`);
+      }
+    });
+  }
+
+  it("re-authentication clears the remembered gap: Billing opens after the step-up", async () => {
+    const f = fake();
+    const e1 = await evaluate(input({ now: at(10) }), f.deps);
+    const e2 = judged(await evaluate(input({ now: at(45), path: "/dashboard", recordCookie: await next(e1) }), f.deps));
+    assert.equal(e2.record.ig, 35 * SEC);
+    const e3 = judged(await evaluate(input({ now: at(46), path: "/billing", recordCookie: await next(e2) }), f.deps));
+    assert.equal(e3.outcome, "step-up");
+    // Re-authenticated at 50 s (Kratos re-issued the cookie).
+    const f4 = fake(ok({ authenticatedAt: at(50) }));
+    const e4 = judged(await evaluate(input({ now: at(52), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e3) }), f4.deps));
+    assert.equal(e4.outcome, "allow");
+    assert.equal(e4.record.ig, 2 * SEC, "only the gap since the new authentication");
+  });
+
+  it("a record issued before the gap was kept (no `ig`) reads as 0 and still works", async () => {
+    const old = await record({ la: at(10) });
+    const { ig: _dropped, ...withoutGap } = old;
+    const payload = toBase64Url(utf8(JSON.stringify(withoutGap)));
+    const value = `v1.${payload}.${sign(hmacKey(SECRET, "activity-record-v1"), `v1.${payload}`)}`;
+    const e = judged(await evaluate(input({ now: at(20), recordCookie: value }), fake().deps));
+    assert.equal(e.ignoredRecord, undefined);
+    assert.equal(e.outcome, "allow");
+    assert.equal(e.record.ig, 10 * SEC);
   });
 });

@@ -11,9 +11,9 @@
  */
 import type { PolicyConfig } from "@/lib/config/policy-config.js";
 import type { WhoamiResult } from "@/lib/kratos/types";
-import { decide, type Decision, type Device, type Subject } from "@/lib/policy/idle-rule";
+import { decide, judgedPath, type Decision, type Device, type Subject } from "@/lib/policy/idle-rule";
 import { cookieToken, decodeRecord, type ActivityRecord } from "./activity-record";
-import { isActivity, type RequestKind } from "./request-kind";
+import { movesClock, wantsJson, type RequestKind } from "./request-kind";
 import { CACHE_SIZE, remember } from "./remember";
 
 export interface SessionView {
@@ -70,6 +70,10 @@ export interface EvaluateInput {
   now: number;
   path: string;
   kind: RequestKind;
+  /** who evaluates: the Edge gate moves the clock for navigations only, the Node side where work runs */
+  where: "gate" | "handler";
+  /** an area the caller names itself (verifyAdmin: "/admin"), judged whatever the path (judgedPath()) */
+  declaredArea?: string;
   device: Device;
   /** Kratos' session cookie name and value (decoded); only this cookie is sent to Kratos. */
   kratosCookieName: string;
@@ -181,10 +185,15 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
   }
 
   const subject: Subject = { role: session.role, preference: session.preference, device: input.device };
-  const apiLike = input.kind === "api" || input.kind === "poll" || input.kind === "report" || input.kind === "heartbeat";
-  // API calls are judged against the page the user is on, never a budget of their own.
-  const judge = () =>
-    decide({ now, authenticatedAt: session.authenticatedAt, expiresAt: session.expiresAt, lastActivityAt, lastActivityPath: lastPath }, apiLike ? (lastPath ?? "/") : input.path, subject, policy);
+  const apiLike = wantsJson(input.kind);
+  // The longest gap so far counts only for the authentication it was measured under (re-auth clears it).
+  const longestGapMs = record && record.aa === session.authenticatedAt ? record.ig : 0;
+  // API calls: the page the user is on and their own area; pages and actions: their path and a named area.
+  const requestedPath = () => judgedPath({ path: input.path, apiLike, lastPath, declared: input.declaredArea }, subject, policy);
+  const judge = () => {
+    const times = { now, authenticatedAt: session.authenticatedAt, expiresAt: session.expiresAt, lastActivityAt, lastActivityPath: lastPath, longestGapMs };
+    return decide(times, requestedPath(), subject, policy);
+  };
   let decision = judge();
   if (record && (decision.kind === "step-up" || (decision.kind === "expire" && decision.reason === "idle"))) {
     // Before ending a session (or asking for a step-up) on the browser's record alone, ask the server too and
@@ -197,12 +206,12 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
       decision = judge();
     }
   }
-  const requested = apiLike ? (lastPath ?? "/") : input.path;
+  const requested = requestedPath();
 
   const pendingStepUp = record?.su ?? null;
   const stepUpCompleted = pendingStepUp !== null && session.authenticatedAt > pendingStepUp;
   const effectiveLast = Math.max(session.authenticatedAt, lastActivityAt ?? session.authenticatedAt);
-  const active = decision.kind === "allow" && isActivity(input.kind);
+  const active = decision.kind === "allow" && movesClock(input.kind, input.where);
   const next: ActivityRecord = {
     sid: session.sessionId,
     tok,
@@ -217,6 +226,8 @@ export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promis
     lp: active && (input.kind === "page" || input.kind === "action") ? input.path.slice(0, 256) : (lastPath ?? requested).slice(0, 256),
     ck: askedKratos ? now : (checkedAt ?? now),
     su: decision.kind === "step-up" ? (stepUpCompleted ? now : (pendingStepUp ?? now)) : stepUpCompleted ? null : pendingStepUp,
+    // Activity closes the gap that ends now: remember it if it is the longest since authentication.
+    ig: active ? Math.max(longestGapMs, now - effectiveLast) : longestGapMs,
   };
   const outcome = decision.kind === "allow" ? "allow" : decision.kind === "step-up" ? "step-up" : "expire";
   return {

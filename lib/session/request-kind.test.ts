@@ -5,7 +5,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { classify, isActivity, wantsJson, type RequestKind } from "./request-kind";
+import { classify, movesClock, pageKindFrom, wantsJson, type RequestKind } from "./request-kind";
 
 /** Builds RequestFacts with a case-insensitive header lookup, as the gate does (Headers.get). */
 function facts(method: string, path: string, headers: Record<string, string> = {}) {
@@ -60,13 +60,29 @@ describe("classify", () => {
     { method: "POST", path: "/billing", headers: { "next-action": "" }, kind: "action" },
     { method: "GET", path: "/billing", headers: { "next-action": "7f3a9c" }, kind: "page" },
     { method: "POST", path: "/billing", kind: "page" },
-    // Prefetches.
+    // Prefetches: Next's router prefetch is rendered (not activity); a browser's own prefetch or prerender
+    // is answered without rendering.
     { method: "GET", path: "/dashboard", headers: { "next-router-prefetch": "1" }, kind: "prefetch" },
-    { method: "GET", path: "/dashboard", headers: { purpose: "prefetch" }, kind: "prefetch" },
-    { method: "GET", path: "/dashboard", headers: { "sec-purpose": "prefetch" }, kind: "prefetch" },
-    { method: "GET", path: "/dashboard", headers: { "sec-purpose": "prefetch;prerender" }, kind: "prefetch" },
-    { method: "GET", path: "/billing", headers: { "Next-Router-Prefetch": "1" }, kind: "prefetch" },
+    { method: "GET", path: "/billing", headers: { "Next-Router-Prefetch": "1", rsc: "1", "sec-fetch-dest": "empty" }, kind: "prefetch" },
+    { method: "GET", path: "/dashboard", headers: { purpose: "prefetch" }, kind: "background" },
+    { method: "GET", path: "/dashboard", headers: { "sec-purpose": "prefetch" }, kind: "background" },
+    { method: "GET", path: "/dashboard", headers: { "sec-purpose": "prefetch;prerender" }, kind: "background" },
+    { method: "GET", path: "/dashboard", headers: { "sec-purpose": "prefetch", "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" }, kind: "background" },
     { method: "GET", path: "/dashboard", headers: { purpose: "navigate" }, kind: "page" },
+    // Navigations by the person, from fetch metadata.
+    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "none" }, kind: "page" },
+    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site" }, kind: "page" },
+    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "empty", "sec-fetch-site": "same-origin", rsc: "1" }, kind: "page" },
+    { method: "POST", path: "/billing", headers: { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" }, kind: "page" },
+    // A page loaded as something else: not the person (never rendered, never activity).
+    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "image", "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site" }, kind: "background" },
+    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "script", "sec-fetch-site": "same-origin" }, kind: "background" },
+    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "iframe", "sec-fetch-mode": "navigate" }, kind: "background" },
+    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "style" }, kind: "background" },
+    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "empty", "sec-fetch-site": "same-origin" }, kind: "background" },
+    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "empty", "sec-fetch-site": "same-site", rsc: "1" }, kind: "background" },
+    // Clients without fetch metadata (curl, old browsers): a navigation.
+    { method: "GET", path: "/dashboard", headers: { "sec-fetch-mode": "cors" }, kind: "page" },
     // Page views.
     { method: "GET", path: "/dashboard", kind: "page" },
     { method: "GET", path: "/", kind: "page" },
@@ -81,35 +97,45 @@ describe("classify", () => {
   }
 });
 
-describe("isActivity and wantsJson", () => {
-  const cases: { kind: RequestKind; activity: boolean; json: boolean }[] = [
-    { kind: "public", activity: false, json: false },
-    { kind: "internal", activity: false, json: false },
-    { kind: "poll", activity: false, json: true },
-    { kind: "heartbeat", activity: false, json: true },
-    { kind: "api", activity: true, json: true },
-    { kind: "action", activity: true, json: false },
-    { kind: "prefetch", activity: false, json: false },
-    { kind: "page", activity: true, json: false },
+describe("movesClock and wantsJson", () => {
+  const cases: { kind: RequestKind; gate: boolean; handler: boolean; json: boolean }[] = [
+    { kind: "public", gate: false, handler: false, json: false },
+    { kind: "internal", gate: false, handler: false, json: false },
+    { kind: "poll", gate: false, handler: false, json: true },
+    { kind: "report", gate: false, handler: false, json: true },
+    { kind: "heartbeat", gate: false, handler: true, json: true },
+    { kind: "api", gate: false, handler: true, json: true },
+    { kind: "action", gate: false, handler: true, json: false },
+    { kind: "prefetch", gate: false, handler: false, json: false },
+    { kind: "background", gate: false, handler: false, json: false },
+    { kind: "page", gate: true, handler: true, json: false },
   ];
   for (const c of cases) {
-    it(`${c.kind}: activity ${c.activity}, JSON ${c.json}`, () => {
-      assert.equal(isActivity(c.kind), c.activity);
+    it(`${c.kind}: moves the clock at the gate ${c.gate}, where it runs ${c.handler}; JSON ${c.json}`, () => {
+      assert.equal(movesClock(c.kind, "gate"), c.gate);
+      assert.equal(movesClock(c.kind, "handler"), c.handler);
       assert.equal(wantsJson(c.kind), c.json);
     });
   }
 
-  it("only page, action and api count as activity", () => {
-    assert.deepEqual(
-      cases.filter((c) => isActivity(c.kind)).map((c) => c.kind),
-      ["api", "action", "page"],
-    );
+  it("the gate moves the clock for navigations only: actions and API calls count where they run", () => {
+    assert.deepEqual(cases.filter((c) => movesClock(c.kind, "gate")).map((c) => c.kind), ["page"]);
+    assert.deepEqual(cases.filter((c) => movesClock(c.kind, "handler")).map((c) => c.kind), ["heartbeat", "api", "action", "page"]);
+  });
+
+  it("the Node side takes only page kinds from the gate's header", () => {
+    assert.equal(pageKindFrom("prefetch"), "prefetch");
+    assert.equal(pageKindFrom("page"), "page");
+    assert.equal(pageKindFrom("action"), "action");
+    assert.equal(pageKindFrom("api"), undefined);
+    assert.equal(pageKindFrom("background"), undefined);
+    assert.equal(pageKindFrom(null), undefined);
   });
 
   it("only poll, heartbeat and api want JSON", () => {
     assert.deepEqual(
       cases.filter((c) => wantsJson(c.kind)).map((c) => c.kind),
-      ["poll", "heartbeat", "api"],
+      ["poll", "report", "heartbeat", "api"],
     );
   });
 });

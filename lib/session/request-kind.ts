@@ -1,13 +1,31 @@
 /**
- * What a request is, and whether it counts as the user's activity. Pure.
+ * What a request is, and whether it counts as the person's activity. Pure; decided once per request by the
+ * Edge gate and passed on to the Node side in KIND_HEADER (any value the browser sent is overwritten).
+ * The table (also in docs/security.md, "What counts as activity"):
  *
- * Activity: page navigations, server actions, user-initiated API calls and the heartbeat (the heartbeat
- * route records it itself, with the strictest page open in the browser).
- * NOT activity: the session-status poll (GET /api/session), the client's reports about the warning
- * (POST /api/session/events: "warning shown/answered", for the admins' friction insights), router prefetches (a <Link> in view must never
- * keep a session alive), public pages and internal calls.
+ *   kind         what it is                                         activity?            where the clock moves
+ *   page         a top-level navigation (Sec-Fetch-Dest: document,  yes                  gate
+ *                Sec-Fetch-Mode: navigate), a same-origin in-app
+ *                (RSC) navigation, or a client that sends no fetch
+ *                metadata at all
+ *   action       a server action (Next-Action header)               yes, if it exists    the action (Node)
+ *   api          /api/* called by the app                           yes, if a handler    the handler (Node)
+ *                                                                   accepts it
+ *   heartbeat    POST /api/session/activity from a same-origin page yes                  its route (Node)
+ *   prefetch     Next's router prefetch (rendered, never activity)  no                   -
+ *   background   a browser prefetch/prerender (Purpose, Sec-Purpose) no: answered 204,    -
+ *                or a page loaded as a subresource (<img>, <script>, without rendering
+ *                <iframe>, a cross-origin fetch)
+ *   poll, report the session-status poll, the warning reports       no                   -
+ *   public, internal  sign-in pages, health, the gate's channel     not judged           -
+ *
+ * The gate moves the clock only for navigations: it cannot know whether an action id exists or an API call
+ * succeeds (404, 405 and OPTIONS never reach a handler), so those count where they run.
  */
-export type RequestKind = "public" | "internal" | "poll" | "report" | "heartbeat" | "api" | "action" | "prefetch" | "page";
+export type RequestKind = "public" | "internal" | "poll" | "report" | "heartbeat" | "api" | "action" | "prefetch" | "background" | "page";
+
+/** Set by the gate on every request it passes on; any value sent by the browser is overwritten. */
+export const KIND_HEADER = "x-app-request-kind";
 
 const PUBLIC_PREFIXES = ["/login", "/registration", "/error", "/signed-out", "/api/health"];
 
@@ -22,6 +40,24 @@ export interface RequestFacts {
   header: (name: string) => string | null;
 }
 
+/** Sec-Purpose / Purpose: a browser fetching ahead of a navigation that may never happen. */
+function browserPrefetch(header: RequestFacts["header"]): boolean {
+  const purpose = `${header("sec-purpose") ?? ""} ${header("purpose") ?? ""} ${header("x-purpose") ?? ""}`.toLowerCase();
+  return purpose.includes("prefetch") || purpose.includes("prerender") || purpose.includes("preview");
+}
+
+/**
+ * A page request that is not a navigation by the person: fetch metadata says it is a subresource (an <img>,
+ * <script> or <iframe> pointing at a page), or a fetch that is not Next's own same-origin RSC request.
+ * Clients that send no Sec-Fetch-Dest (non-browsers, old browsers) fall back to "navigation".
+ */
+function notANavigation(header: RequestFacts["header"]): boolean {
+  const dest = header("sec-fetch-dest");
+  if (dest === null || dest === "document") return false;
+  if (dest === "empty") return !(header("rsc") === "1" && header("sec-fetch-site") === "same-origin");
+  return true;
+}
+
 export function classify({ method, path, header }: RequestFacts): RequestKind {
   if (under(path, "/api/internal")) return "internal";
   if (PUBLIC_PREFIXES.some((p) => under(path, p)) || path === "/favicon.ico" || path === "/robots.txt") return "public";
@@ -30,22 +66,27 @@ export function classify({ method, path, header }: RequestFacts): RequestKind {
   if (path === "/api/session/events" && method === "POST") return "report";
   if (under(path, "/api")) return "api";
   if (method === "POST" && header("next-action") !== null) return "action";
-  if (
-    header("next-router-prefetch") !== null ||
-    header("purpose") === "prefetch" ||
-    (header("sec-purpose") ?? "").includes("prefetch")
-  ) {
-    return "prefetch";
-  }
+  if (browserPrefetch(header)) return "background";
+  if (header("next-router-prefetch") !== null) return "prefetch";
+  if (notANavigation(header)) return "background";
   return "page";
 }
 
-/** Does this request move the idle clock (in the gate)? The heartbeat route moves it itself. */
-export function isActivity(kind: RequestKind): boolean {
-  return kind === "page" || kind === "action" || kind === "api";
+/** Kinds the Node side may receive in KIND_HEADER for a page route (anything else is ignored). */
+export function pageKindFrom(value: string | null): "page" | "prefetch" | "action" | undefined {
+  return value === "page" || value === "prefetch" || value === "action" ? value : undefined;
 }
 
-/** Requests answered with JSON (401/503) rather than a redirect or an HTML page. */
+/** Does this request move the idle clock where it is judged? The gate: navigations only (see the table). */
+export function movesClock(kind: RequestKind, where: "gate" | "handler"): boolean {
+  if (where === "gate") return kind === "page";
+  return kind === "page" || kind === "action" || kind === "api" || kind === "heartbeat";
+}
+
+/**
+ * Requests answered with JSON (401/503) rather than a redirect or an HTML page: the API-like kinds, judged
+ * against the page the user is on and their own area (judgedPath() in lib/policy/idle-rule.ts).
+ */
 export function wantsJson(kind: RequestKind): boolean {
   return kind === "poll" || kind === "report" || kind === "heartbeat" || kind === "api";
 }

@@ -48,6 +48,7 @@ const fresh = () => {
       iid: "7f1c3a2e-1b2c-4d3e-8f4a-5b6c7d8e9f01",
       em: "bench-user-00000000@example.com",
       nm: "Bench User",
+      ig: 0,
       role: "user",
       pref: null,
       aa: now - 60_000,

@@ -186,7 +186,7 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
           .get(sid)!,
     };
     const judge = (now: number, record: string) =>
-      evaluate({ now, path: "/billing", kind: "page", device: "desktop", kratosCookieName: KRATOS_COOKIE, kratosCookie: a.value, recordCookie: record, policy, secret: SECRET }, deps);
+      evaluate({ now, path: "/billing", kind: "page", where: "gate", device: "desktop", kratosCookieName: KRATOS_COOKIE, kratosCookie: a.value, recordCookie: record, policy, secret: SECRET }, deps);
     // Two moments: past Billing's budget (honest answer: step-up), and past every budget (expire).
     const moments = [newest.la + 5_000, newest.la + 200_000];
     const truths = await Promise.all(moments.map((now) => judge(now, genuine)));

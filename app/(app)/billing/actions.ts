@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { BILLING_AREA } from "@/lib/auth/constants";
 import { requireFreshAuthentication } from "@/lib/auth/step-up";
 import { verifySession } from "@/lib/auth/verify-session";
 import { audit } from "@/lib/audit/write";
@@ -10,7 +11,8 @@ import { billingSchema } from "./schema";
 
 /** Change billing details: validated, behind step-up, written in one statement, audited. */
 export async function updateBillingDetails(_previous: FormResult, formData: FormData): Promise<FormResult> {
-  const session = await verifySession();
+  // Judged as Billing wherever the form was posted from (an idle gap past Billing's ceiling needs a step-up).
+  const session = await verifySession({ area: BILLING_AREA });
   const fields = formFields(formData, ["company", "billing_email", "vat_id"]);
   if (!fields) return NOT_A_FORM;
   const parsed = billingSchema.safeParse({ ...fields, vat_id: fields.vat_id ?? "" });
