@@ -1,22 +1,65 @@
 "use server";
 
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { recordOtherEnd } from "@/lib/activity/store";
+import { recordSignedOut } from "@/lib/activity/store";
 import { checkSession } from "@/lib/auth/session-check";
-import { audit } from "@/lib/audit/write";
 import { readEdgeEnv } from "@/lib/config/env.js";
+import type { FormResult } from "@/lib/forms/result";
+import { revokeSession } from "@/lib/kratos/admin";
 import { browserKratosCookies, createLogoutUrl } from "@/lib/kratos/flows";
+import { KratosUnavailableError } from "@/lib/kratos/types";
+import { ACTIVITY_COOKIE } from "@/lib/session/activity-record";
 
-/** Manual sign-out: audited, then Kratos ends the session and sends the browser to /signed-out. */
-export async function signOut(): Promise<void> {
+const NOT_SIGNED_OUT: FormResult = {
+  status: "error",
+  message:
+    "We could not sign you out: the sign-in service is not answering. You are still signed in. Please try again in a moment; " +
+    "if you leave this device, you will still be signed out automatically after the usual time without activity.",
+};
+
+/**
+ * Manual sign-out that never claims more than Kratos confirmed (issue 13, item 4).
+ * 1. Revoke in Kratos through the admin API: confirmed by Kratos' own answer, not by whether the browser
+ *    follows a logout link.
+ * 2. Only then mark the server record ended and write `signed_out` (one transaction, once per session).
+ * 3. Clear this browser's cookies (the Kratos cookie now names a revoked session) and show /signed-out,
+ *    which tells the other tabs (they check with the server before leaving).
+ * If Kratos is unreachable or refuses, nothing is written and the record stays open, so the sweeper still
+ * revokes the session at its idle deadline; the user is told they are still signed in.
+ * The arguments (a form action's state and form) are ignored: this action takes no input.
+ */
+export async function signOut(): Promise<FormResult> {
   const result = await checkSession("action");
-  if (result.status === "ok") {
-    const { session } = result;
-    audit({ eventType: "signed_out", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: session.record.lp } });
-    recordOtherEnd(session.sessionId, "manual");
+  if (result.status === "unavailable") return NOT_SIGNED_OUT;
+  if (result.status !== "ok") return signOutThroughKratos();
+  const { session } = result;
+  try {
+    await revokeSession(session.sessionId);
+  } catch (error) {
+    if (!(error instanceof KratosUnavailableError)) throw error;
+    console.error(`[sign-out] not signed out, the session stays open for the sweeper: ${error.message}`);
+    return NOT_SIGNED_OUT;
   }
-  const cookie = await browserKratosCookies();
+  recordSignedOut({ sessionId: session.sessionId, identityId: session.identityId, lastPath: session.record.lp, absoluteDeadline: session.absoluteDeadline });
+  const jar = await cookies();
+  jar.delete(ACTIVITY_COOKIE);
+  jar.delete(readEdgeEnv().KRATOS_SESSION_COOKIE);
+  redirect("/signed-out?reason=manual");
+}
+
+/**
+ * No live session the app can name (already ended, or waiting for a step-up): Kratos' own logout link
+ * ends whatever the browser's cookie still holds. Nothing is recorded here, so nothing can be untrue.
+ */
+async function signOutThroughKratos(): Promise<FormResult> {
   const after = new URL("/signed-out?reason=manual", readEdgeEnv().APP_URL).toString();
-  const logoutUrl = await createLogoutUrl(cookie, after);
+  let logoutUrl: string | null;
+  try {
+    logoutUrl = await createLogoutUrl(await browserKratosCookies(), after);
+  } catch (error) {
+    if (!(error instanceof KratosUnavailableError)) throw error;
+    return NOT_SIGNED_OUT;
+  }
   redirect(logoutUrl ?? after);
 }

@@ -6,13 +6,16 @@
  *   one-second ticks only while the warning shows.
  * - Activity (pointer, key, input, wheel, scroll, touch; passive, throttled) sends a heartbeat at most once per
  *   heartbeat interval (≤ 30 s). Status polls are never activity (the server agrees).
- * - Every tab in step through the tab bus: activity, new deadlines, "I'm here" and sign-outs.
+ * - Every tab in step through the tab bus: activity, new deadlines, "I'm here" and sign-outs. A sign-out
+ *   heard on the bus is only a reason to ask the server: a plain link to /signed-out (its page announces
+ *   on the bus) must not take a live session's tabs off their pages.
  * - Before showing the warning it asks the server (another tab may have moved the deadline); at the deadline
  *   it asks again, and the server ends the session (revocation in Kratos, audit) and names the page to show.
  * - Waking up (visible, bfcache restore, online, a timer that fired late: sleep) re-checks with the server
  *   before showing anything.
  */
 import { heartbeatInterval, msToNextTick, secondsLeft, toDeadlines, type Deadlines, type SessionStatus } from "@/lib/client/deadlines";
+import { leaveUrl } from "@/lib/client/leave-url";
 import { openTabBus, type TabBus, type TabMessage } from "@/lib/client/tab-bus";
 import { reportWarning, syncSession, type SyncKind } from "./session-api";
 
@@ -46,6 +49,7 @@ export class IdleController {
   private readonly paths = new Map<string, string>();
   private stopped = false;
   private leaving = false;
+  private confirmingSignOut = false;
 
   constructor(private readonly options: ControllerOptions) {}
 
@@ -111,7 +115,8 @@ export class IdleController {
 
   // ---- server -----------------------------------------------------------------------------------
 
-  private async sync(kind: SyncKind): Promise<SessionStatus | null> {
+  /** `hint`: where another tab said to go; used only if the server says the session is over (leaveUrl). */
+  private async sync(kind: SyncKind, hint?: string): Promise<SessionStatus | null> {
     if (this.stopped || this.leaving) return null;
     const sentAt = performance.now();
     // syncSession never throws and gives up on a request after SYNC_TIMEOUT_MS ("retry"): every path here
@@ -123,7 +128,7 @@ export class IdleController {
       this.activitySinceHeartbeat = false;
     }
     if (answer.kind === "leave") {
-      this.leave(answer.url);
+      this.leave(hint === undefined ? answer.url : leaveUrl(answer.url, hint));
       return null;
     }
     if (answer.kind === "retry") {
@@ -250,6 +255,17 @@ export class IdleController {
     this.bus?.post({ type: "closed", tab: this.tab });
   };
 
+  /** "Signed out" from the bus: leave only if the server agrees ("retry" is no proof); one question at a time. */
+  private async confirmSignOut(hint: string): Promise<void> {
+    if (this.confirmingSignOut) return;
+    this.confirmingSignOut = true;
+    try {
+      await this.sync("poll", hint);
+    } finally {
+      this.confirmingSignOut = false;
+    }
+  }
+
   private onMessage(m: TabMessage): void {
     if (m.tab === this.tab || this.stopped) return;
     const now = performance.now();
@@ -263,8 +279,7 @@ export class IdleController {
         if (m.type === "extended" && this.phase.kind === "warning") this.setPhase({ kind: "active" });
         break;
       case "signed-out":
-        this.leaving = true;
-        window.location.replace(m.url);
+        void this.confirmSignOut(m.url);
         break;
       case "path":
         // A tab we did not know: tell it where we are, so both report the strictest page.

@@ -5,8 +5,8 @@
  */
 import { usePathname } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
-import { clearAllDrafts } from "@/components/forms/use-form-memory";
 import type { Deadlines } from "@/lib/client/deadlines";
+import type { FormResult } from "@/lib/forms/result";
 import { IdleController, type Phase } from "./controller";
 import { IdleWarningDialog } from "./idle-warning-dialog";
 
@@ -23,7 +23,7 @@ export function useIdleSession(): IdleSessionValue {
   return value;
 }
 
-export function IdleSessionProvider({ children, signOutAction }: { children: React.ReactNode; signOutAction: () => Promise<void> }) {
+export function IdleSessionProvider({ children, signOutAction }: { children: React.ReactNode; signOutAction: () => Promise<FormResult> }) {
   const pathname = usePathname();
   const [phase, setPhase] = useState<Phase>({ kind: "active" });
   const [deadlines, setDeadlines] = useState<Deadlines | null>(null);
@@ -52,7 +52,6 @@ export function IdleSessionProvider({ children, signOutAction }: { children: Rea
         phase={phase}
         area={deadlines?.area}
         onStillHere={() => controller.current?.stillHere()}
-        onSignOut={() => clearAllDrafts() /* a manual sign-out: drafts are not kept; /signed-out tells the other tabs */}
         signOutAction={signOutAction}
         returnTo={pathname}
       />

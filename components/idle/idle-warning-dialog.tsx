@@ -7,18 +7,19 @@
  */
 import { useEffect, useId, useRef, useState } from "react";
 import { secondsLeft } from "@/lib/client/deadlines";
+import type { FormResult } from "@/lib/forms/result";
 import type { Phase } from "./controller";
+import { SignOutButton } from "./sign-out-button";
 
 interface Props {
   phase: Phase;
   area: string | undefined;
   returnTo: string;
   onStillHere: () => Promise<void> | undefined;
-  onSignOut: () => void;
-  signOutAction: () => Promise<void>;
+  signOutAction: () => Promise<FormResult>;
 }
 
-export function IdleWarningDialog({ phase, area, returnTo, onStillHere, onSignOut, signOutAction }: Props) {
+export function IdleWarningDialog({ phase, area, returnTo, onStillHere, signOutAction }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descId = useId();
@@ -87,11 +88,8 @@ export function IdleWarningDialog({ phase, area, returnTo, onStillHere, onSignOu
             >
               I&apos;m here, keep me signed in
             </button>
-            <form action={signOutAction} onSubmit={onSignOut}>
-              <button type="submit" className="secondary">
-                Sign me out
-              </button>
-            </form>
+            {/* Clears the drafts too: a manual sign-out keeps none. /signed-out tells the other tabs. */}
+            <SignOutButton action={signOutAction} label="Sign me out" />
           </div>
         </>
       )}

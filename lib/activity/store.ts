@@ -83,6 +83,46 @@ export function recordSessionEnd(end: SessionEnd): void {
   });
 }
 
+/** A manual sign-out Kratos has confirmed (the revocation happened before this is called). */
+export interface ManualEnd {
+  sessionId: string;
+  identityId: string;
+  lastPath: string;
+  absoluteDeadline: number;
+}
+
+/**
+ * Marks the session ended (manual) and writes its `signed_out` row in one transaction, only if nobody
+ * ended it before (a second click, the sweeper, the gate): exactly one end row per session.
+ */
+async function claimManualEnd(end: ManualEnd): Promise<void> {
+  const client = await db().connect();
+  try {
+    await client.query("BEGIN");
+    const { rowCount } = await client.query(
+      `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline, ended_at, end_reason)
+       VALUES ($1, $2, now(), $3, NULL, NULL, to_timestamp($4::float8 / 1000), now(), 'manual')
+       ON CONFLICT (session_id) DO UPDATE SET ended_at = now(), end_reason = 'manual', updated_at = now()
+       WHERE session_activity.ended_at IS NULL`,
+      [end.sessionId, end.identityId, end.lastPath, end.absoluteDeadline],
+    );
+    if (rowCount !== 0) {
+      await insertAudit(client, { eventType: "signed_out", identityId: end.identityId, sessionId: end.sessionId, metadata: { page: end.lastPath } });
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Queued (retried while PostgreSQL is down). Call only once Kratos has confirmed the revocation. */
+export function recordSignedOut(end: ManualEnd): void {
+  enqueue("end manual", () => claimManualEnd(end));
+}
+
 /** Marks a session ended for another reason (manual sign-out, admin) so the sweeper leaves it alone. */
 export async function markEnded(client: Pick<PoolClient, "query">, sessionId: string, reason: "manual" | "admin"): Promise<void> {
   await client.query("UPDATE session_activity SET ended_at = now(), end_reason = $2, updated_at = now() WHERE session_id = $1 AND ended_at IS NULL", [

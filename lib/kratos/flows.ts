@@ -16,7 +16,8 @@ export async function browserKratosCookies(): Promise<string> {
   return kratosCookieHeader((await cookies()).getAll(), readEdgeEnv().KRATOS_SESSION_COOKIE);
 }
 
-export type FlowResult<T> = { status: "ok"; flow: T } | { status: "restart" };
+/** `csrf`: Kratos refused the flow for this browser's (missing) anti-CSRF cookie: a restart may not help. */
+export type FlowResult<T> = { status: "ok"; flow: T } | { status: "restart"; csrf: boolean };
 
 async function fetchFlow<T>(load: () => Promise<T>): Promise<FlowResult<T>> {
   try {
@@ -25,8 +26,10 @@ async function fetchFlow<T>(load: () => Promise<T>): Promise<FlowResult<T>> {
     const status = statusOf(error);
     // Expired (410), foreign/unknown (403/404) or malformed (400) flows: start a new one.
     // (3xx: Kratos sending a browser elsewhere, e.g. to sign in first.)
+    // 403 on a login/registration flow is Kratos' CSRF check (security_csrf_violation): a client that sends
+    // no cookies fails it on every new flow too, so the pages bound that restart (lib/auth/flow-restart.ts).
     if (status === 400 || status === 403 || status === 404 || status === 410 || (status !== undefined && status >= 300 && status < 400)) {
-      return { status: "restart" };
+      return { status: "restart", csrf: status === 403 };
     }
     throw new KratosUnavailableError(describeError(error));
   }

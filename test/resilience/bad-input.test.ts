@@ -101,6 +101,21 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
     auth: "none",
     cases: [{ name: "junk query", method: "GET", url: "/api/health?x=%00&__proto__=1&a[b]=c", expect: 200 }],
   },
+  // A new Kratos flow after a CSRF failure (lib/auth/flow-restart.ts): every answer is a redirect on the app
+  // or to Kratos' own start URL; junk and foreign URLs in the query are dropped, never an error.
+  ...Object.fromEntries(
+    ["/login/restart", "/registration/restart"].map((route) => [
+      route,
+      {
+        auth: "none" as const,
+        cases: [
+          { name: "junk query", method: "GET", url: `${route}?check=2&aal=aal9&refresh=yes&__proto__=1&a[b]=c`, expect: 303 },
+          { name: "a foreign return_to, cookie check", method: "GET", url: `${route}?check=1&return_to=https://evil.example/&return_to=/x`, expect: 303 },
+          { name: "2 KB of return_to", method: "GET", url: `${route}?return_to=/${"a".repeat(2100)}`, expect: 303 },
+        ],
+      },
+    ]),
+  ),
   "/api/session": {
     auth: "user",
     cases: [

@@ -200,6 +200,10 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
       { name: "app /login, signed in (Kratos returns at once)", run: (p) => follow(`${APP}/login?return_to=${enc(p)}`, signedIn()) },
       { name: "step-up: app /login?refresh=true, signed in", run: (p) => follow(`${APP}/login?refresh=true&return_to=${enc(p)}`, signedIn()) },
       { name: "app /registration, signed out", run: (p) => follow(`${APP}/registration?return_to=${enc(p)}`, signedOut()) },
+      // After Kratos refused a flow for CSRF (lib/auth/flow-restart.ts): the restart and the "cookies needed" page's link.
+      { name: "app /login/restart (cookie check), signed out", run: (p) => follow(`${APP}/login/restart?return_to=${enc(p)}`, signedOut()) },
+      { name: "app /registration/restart (cookie check), signed out", run: (p) => follow(`${APP}/registration/restart?return_to=${enc(p)}`, signedOut()) },
+      { name: "app /login?cookies=off and its 'Try again' link", run: (p) => follow(`${APP}/login?cookies=off&return_to=${enc(p)}`, signedOut(), { render: true }) },
       { name: "app /settings (Kratos settings flow), signed in", run: (p) => follow(`${APP}/settings?return_to=${enc(p)}`, signedIn(), { hops: 1 }) },
       { name: "/signed-out page and its 'Sign in again' link", run: signedOutPage },
       {
