@@ -1,10 +1,13 @@
 /**
- * Tests for the Edge → Node signed channel (lib/session/internal-channel.ts): signInternal / verifyInternal.
- * Every call passes `now` explicitly (a fixed clock), so the 30 s window is tested at its boundaries.
+ * Tests for the Edge → Node signed channel (lib/session/internal-channel.ts): signInternal / verifyInternal,
+ * the nonce ledger and internalFetch (against a real local HTTP server).
+ * Every signing call passes `now` explicitly (a fixed clock), so the 30 s window is tested at its boundaries.
  */
 import { describe, it } from "node:test";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
 import assert from "node:assert/strict";
-import { INTERNAL_AUTH_HEADER, signInternal, verifyInternal } from "./internal-channel";
+import { INTERNAL_AUTH_HEADER, INTERNAL_QUERY_HEADER, NonceLedger, internalFetch, signInternal, verifyInternal, verifyInternalHeader } from "./internal-channel";
 import { hmacKey, sign } from "./crypto";
 
 const SECRET = "unit-test-secret-0123456789abcdef0123456789";
@@ -18,17 +21,20 @@ const METHOD = "POST";
 const PATH = "/api/internal/events";
 const BODY = JSON.stringify({ type: "audit", event: { eventType: "step_up_required", sessionId: "s-1" } });
 
+const NONCE = "AAAAAAAAAAAAAAAAAAAAAA";
+
 interface Request {
   secret: string;
   method: string;
   path: string;
   body: string;
   now: number;
+  nonce?: string;
 }
-const signed: Request = { secret: SECRET, method: METHOD, path: PATH, body: BODY, now: T0 };
+const signed: Request = { secret: SECRET, method: METHOD, path: PATH, body: BODY, now: T0, nonce: NONCE };
 
 function headerFor(r: Request = signed): string {
-  return signInternal(r.secret, r.method, r.path, r.body, r.now);
+  return signInternal(r.secret, r.method, r.path, r.body, r.now, r.nonce);
 }
 
 function check(header: string | null, r: Partial<Request> = {}): boolean {
@@ -48,14 +54,20 @@ describe("signInternal", () => {
     assert.equal(INTERNAL_AUTH_HEADER, "x-internal-auth");
   });
 
-  it("has the form <13-digit ms>.<43-char base64url HMAC>, with the given time", async () => {
+  it("has the form <13-digit ms>.<22-char nonce>.<43-char base64url HMAC>, with the given time", async () => {
     const header = await headerFor();
-    assert.match(header, /^\d{13}\.[A-Za-z0-9_-]{43}$/);
+    assert.match(header, /^\d{13}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
     assert.equal(header.split(".")[0], String(T0));
+    assert.equal(header.split(".")[1], NONCE);
   });
 
-  it("is deterministic for the same inputs", async () => {
+  it("is deterministic for the same inputs and nonce", async () => {
     assert.equal(await headerFor(), await headerFor({ ...signed }));
+  });
+
+  it("takes a fresh random nonce by default: 1000 headers, 1000 different nonces", () => {
+    const nonces = new Set(Array.from({ length: 1000 }, () => signInternal(SECRET, METHOD, PATH, BODY, T0).split(".")[1]));
+    assert.equal(nonces.size, 1000);
   });
 
   it("differs when any signed input differs", async () => {
@@ -66,6 +78,7 @@ describe("signInternal", () => {
       { ...signed, body: "" },
       { ...signed, now: T0 + 1 },
       { ...signed, secret: OTHER_SECRET },
+      { ...signed, nonce: "BAAAAAAAAAAAAAAAAAAAAA" },
     ];
     const headers = await Promise.all(variants.map((v) => headerFor(v)));
     assert.equal(new Set(headers).size, variants.length);
@@ -109,30 +122,36 @@ describe("verifyInternal: anything altered → false", () => {
     });
   }
 
-  it("a changed timestamp (signature kept) → false", async () => {
+  it("a changed timestamp or nonce (signature kept) → false", async () => {
     const header = await headerFor();
-    const [, signature] = header.split(".");
-    assert.equal(await check(`${T0 + 1}.${signature}`), false);
-    assert.equal(await check(`${T0 - 1000}.${signature}`), false);
+    const [, nonce, signature] = header.split(".");
+    assert.equal(await check(`${T0 + 1}.${nonce}.${signature}`), false);
+    assert.equal(await check(`${T0 - 1000}.${nonce}.${signature}`), false);
+    assert.equal(await check(`${T0}.${flipAt(nonce ?? "", 0)}.${signature}`), false);
   });
 
   it("a single changed character at every position of the signature → false", async () => {
     const header = await headerFor();
-    const [ms = "", signature = ""] = header.split(".");
+    const [ms = "", nonce = "", signature = ""] = header.split(".");
     for (let i = 0; i < signature.length; i++) {
-      assert.equal(await check(`${ms}.${flipAt(signature, i)}`), false, `signature position ${i}`);
+      assert.equal(await check(`${ms}.${nonce}.${flipAt(signature, i)}`), false, `signature position ${i}`);
     }
   });
 
   it("the same canonical text signed with another purpose's key (activity-record-v1) → false", async () => {
-    const canonical = `${METHOD}\n${PATH}\n${T0}\n${BODY}`;
-    const forged = `${T0}.${await sign(await hmacKey(SECRET, "activity-record-v1"), canonical)}`;
+    const canonical = `${METHOD}\n${PATH}\n${T0}\n${NONCE}\n${BODY}`;
+    const forged = `${T0}.${NONCE}.${await sign(await hmacKey(SECRET, "activity-record-v1"), canonical)}`;
     assert.equal(await check(forged), false);
   });
 
+  it("a header of the old format (v1, no nonce), even correctly signed with the v1 key → false", async () => {
+    const old = `${T0}.${await sign(await hmacKey(SECRET, "internal-channel-v1"), `${METHOD}\n${PATH}\n${T0}\n${BODY}`)}`;
+    assert.equal(await check(old), false);
+  });
+
   it("control: the canonical text signed with the channel's own key verifies", async () => {
-    const canonical = `${METHOD}\n${PATH}\n${T0}\n${BODY}`;
-    const header = `${T0}.${await sign(await hmacKey(SECRET, "internal-channel-v1"), canonical)}`;
+    const canonical = `${METHOD}\n${PATH}\n${T0}\n${NONCE}\n${BODY}`;
+    const header = `${T0}.${NONCE}.${await sign(await hmacKey(SECRET, "internal-channel-v2"), canonical)}`;
     assert.equal(await check(header), true);
   });
 });
@@ -167,14 +186,16 @@ describe("verifyInternal: malformed headers → false", () => {
     { name: '"abc"', header: () => "abc" },
     { name: '"123.sig"', header: () => "123.sig" },
     { name: "only the timestamp", header: (v) => v.split(".")[0] ?? "" },
-    { name: "only the signature", header: (v) => v.split(".")[1] ?? "" },
+    { name: "only the signature", header: (v) => v.split(".")[2] ?? "" },
+    { name: "no nonce", header: (v) => `${v.split(".")[0]}.${v.split(".")[2]}` },
+    { name: "a 21-character nonce", header: (v) => v.replace(`.${NONCE}.`, `.${NONCE.slice(1)}.`) },
     { name: "timestamp and a trailing dot", header: (v) => `${v.split(".")[0]}.` },
-    { name: "a third part", header: (v) => `${v}.extra` },
+    { name: "a fourth part", header: (v) => `${v}.extra` },
     { name: "leading whitespace", header: (v) => ` ${v}` },
     { name: "trailing whitespace", header: (v) => `${v} ` },
     { name: "a 12-digit timestamp", header: (v) => v.slice(1) },
     { name: "a 14-digit timestamp", header: (v) => `0${v}` },
-    { name: "a timestamp in seconds", header: (v) => `${Math.floor(T0 / 1000)}.${v.split(".")[1]}` },
+    { name: "a timestamp in seconds", header: (v) => `${Math.floor(T0 / 1000)}.${v.split(".").slice(1).join(".")}` },
     { name: "a negative timestamp", header: (v) => `-${v}` },
     { name: "a 42-character signature", header: (v) => v.slice(0, -1) },
     { name: "a 44-character signature", header: (v) => `${v}A` },
@@ -191,4 +212,61 @@ describe("verifyInternal: malformed headers → false", () => {
       assert.equal(await check(header), false);
     });
   }
+});
+
+describe("verifyInternalHeader: hands the nonce and signing time to the receiver", () => {
+  it("ok with the nonce and time it was signed with", () => {
+    assert.deepEqual(verifyInternalHeader(SECRET, headerFor(), METHOD, PATH, BODY, T0 + SEC), { ok: true, nonce: NONCE, signedAt: T0 });
+  });
+});
+
+describe("NonceLedger: each signed request once", () => {
+  it("the first claim of a nonce → true, the same nonce again → false (a replay)", () => {
+    const ledger = new NonceLedger();
+    assert.equal(ledger.claim(NONCE, T0, T0), true);
+    assert.equal(ledger.claim(NONCE, T0, T0 + 29 * SEC), false);
+    assert.equal(ledger.claim("BAAAAAAAAAAAAAAAAAAAAA", T0, T0), true);
+  });
+
+  it("full of unexpired nonces → refuses a new one (fail closed) rather than forget a replayable one", () => {
+    const ledger = new NonceLedger(2);
+    assert.equal(ledger.claim("n1", T0, T0), true);
+    assert.equal(ledger.claim("n2", T0, T0), true);
+    assert.equal(ledger.claim("n3", T0, T0 + 30 * SEC), false);
+    assert.equal(ledger.claim("n1", T0, T0 + 30 * SEC), false, "n1 is still remembered");
+  });
+
+  it("full, but some nonces are out of the window → those are forgotten and the new one is taken", () => {
+    const ledger = new NonceLedger(2);
+    ledger.claim("n1", T0, T0);
+    ledger.claim("n2", T0 + 20 * SEC, T0 + 20 * SEC);
+    assert.equal(ledger.claim("n3", T0 + 31 * SEC, T0 + 31 * SEC), true);
+    assert.equal(ledger.size, 2);
+    assert.equal(ledger.claim("n2", T0 + 20 * SEC, T0 + 31 * SEC), false, "n2 (still in its window) is kept");
+  });
+});
+
+describe("internalFetch: what goes on the wire (a real local HTTP server)", () => {
+  it("the query (the Kratos session id) travels in the signed x-internal-query header, never in the URL", async () => {
+    const seen: { url?: string; headers?: IncomingHttpHeaders } = {};
+    const server = createServer((req, res) => {
+      seen.url = req.url;
+      seen.headers = req.headers;
+      res.end("{}");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const sid = "3f0c2a4e-1111-4222-8333-444455556666";
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const response = await internalFetch(base, SECRET, "GET", `/api/internal/activity?sid=${sid}`);
+      await response.text();
+      assert.equal(seen.url, "/api/internal/activity");
+      assert.equal(seen.headers?.[INTERNAL_QUERY_HEADER], `sid=${sid}`);
+      const header = String(seen.headers?.[INTERNAL_AUTH_HEADER]);
+      assert.equal(verifyInternal(SECRET, header, "GET", `/api/internal/activity?sid=${sid}`, ""), true, "signed over path and query");
+      assert.equal(verifyInternal(SECRET, header, "GET", "/api/internal/activity", ""), false, "the query is part of what is signed");
+    } finally {
+      server.close();
+    }
+  });
 });
