@@ -102,8 +102,11 @@ export interface KratosInstance {
   stop: () => Promise<void>;
 }
 
-/** A second Kratos on other ports, sharing the run's database and secrets (sessions are valid on both). */
-export function kratosInstance(publicPort: number, adminPort: number, appUrl: string): KratosInstance {
+/**
+ * A second Kratos on other ports, sharing the run's database and secrets (sessions are valid on both).
+ * `extraEnv` reaches scripts/lib.sh's kratos_env (e.g. IDLE_POLICY_PRESET, which picks the cookie's persistence).
+ */
+export function kratosInstance(publicPort: number, adminPort: number, appUrl: string, extraEnv: Record<string, string> = {}): KratosInstance {
   const stateDir = mkdtempSync(path.join(tmpdir(), "kratos-"));
   const publicUrl = `http://localhost:${publicPort}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
@@ -117,6 +120,7 @@ export function kratosInstance(publicPort: number, adminPort: number, appUrl: st
     KRATOS_ADMIN_URL: adminUrl,
     APP_URL: appUrl,
     KRATOS_EXTRA_RETURN_URLS: "",
+    ...extraEnv,
   };
   return {
     publicUrl,
