@@ -94,13 +94,16 @@ ensure_kratos_binary() {
   export KRATOS_BIN
 }
 
-# The absolute session lifetime comes from the app's idle policy, so Kratos and the app never disagree.
+# The absolute session lifetime comes from the app's idle policy, so Kratos and the app never disagree; so
+# does whether Kratos' session cookie outlives the browser (non-persistent for the shared-device presets,
+# lib/config/policy-config.js; KRATOS_SESSION_COOKIE_PERSISTENT=true|false overrides).
 kratos_env() {
-  local lifespan
-  lifespan="$(cd "$ROOT" && node --import tsx scripts/print-policy.ts absolute)" || die "the idle policy is invalid (see above)"
+  local settings lifespan persistent
+  settings="$(cd "$ROOT" && node --import tsx scripts/print-policy.ts kratos)" || die "the idle policy is invalid (see above)"
+  read -r lifespan persistent <<<"$settings"
   export DSN="$KRATOS_DSN"
   export SECRETS_COOKIE="[\"$KRATOS_SECRETS_COOKIE\"]" SECRETS_CIPHER="[\"$KRATOS_SECRETS_CIPHER\"]"
-  export SESSION_LIFESPAN="$lifespan"
+  export SESSION_LIFESPAN="$lifespan" SESSION_COOKIE_PERSISTENT="$persistent"
   export SERVE_PUBLIC_PORT="$KRATOS_PUBLIC_PORT" SERVE_ADMIN_PORT="$KRATOS_ADMIN_PORT"
   export SERVE_PUBLIC_BASE_URL="$KRATOS_PUBLIC_URL/" SERVE_ADMIN_HOST=127.0.0.1
   local extra="${KRATOS_EXTRA_RETURN_URLS:+,$KRATOS_EXTRA_RETURN_URLS}"

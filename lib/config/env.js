@@ -19,10 +19,54 @@ export class ConfigError extends Error {
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://localhost:3000" });
 
+/**
+ * Obvious non-secrets (checked case-insensitively as parts of the value). A random value never contains
+ * one of these by chance at any length a person would set.
+ */
+const PLACEHOLDERS = ["changeme", "change-me", "change_me", "replaceme", "replace-me", "placeholder", "password", "secret", "example", "default", "xxxxxx", "qwerty"];
+
+/**
+ * Why a SESSION_SECRET is too weak to be a key, or null. It must look like what `openssl rand -hex 32`
+ * gives: at least 32 characters, at least 8 different ones, no placeholder word, not a short pattern
+ * repeated, no long run of consecutive characters ("0123456789abcdef"). Deliberately simple rules that a
+ * random value passes (a 32-character hex value has fewer than 8 distinct characters with probability
+ * about 1e-8) and a made-up one rarely does; they cannot prove randomness, only catch the usual mistakes.
+ * @param {string} value
+ * @returns {string | null}
+ */
+export function secretWeakness(value) {
+  if (value.length < 32) return "is shorter than 32 characters";
+  const lower = value.toLowerCase();
+  const word = PLACEHOLDERS.find((w) => lower.includes(w));
+  if (word) return `contains the placeholder "${word}"`;
+  if (new Set(value).size < 8) return "uses fewer than 8 different characters";
+  for (let period = 1; period <= value.length / 2; period++) {
+    let repeats = true;
+    for (let i = period; i < value.length && repeats; i++) repeats = value[i] === value[i - period];
+    if (repeats) return `repeats a pattern of ${period} character${period === 1 ? "" : "s"}`;
+  }
+  // "01234567", "hgfedcba": a run of characters one code point apart, in one direction.
+  let run = 1;
+  let previousStep = 0;
+  for (let i = 1; i < value.length; i++) {
+    const step = value.charCodeAt(i) - value.charCodeAt(i - 1);
+    run = step === 1 || step === -1 ? (step === previousStep ? run + 1 : 2) : 1;
+    previousStep = step;
+    if (run >= 8) return "contains a run of 8 consecutive characters";
+  }
+  return null;
+}
+
 const edgeSchema = z.object({
   APP_URL: url.default("http://localhost:3000"),
-  /** Where the Edge gate reaches this app's own Node side (/api/internal/*); defaults to APP_URL. */
+  /**
+   * Where the Edge gate reaches this app's own Node side (/api/internal/*). Default: this process on
+   * loopback (http://127.0.0.1:<PORT>, see withInternalUrl), never the public origin, so the signed calls
+   * do not travel through proxies, logs or the internet. Set it when the app listens elsewhere.
+   */
   APP_INTERNAL_URL: url.optional(),
+  /** The port this process listens on: `next start` / `next dev` set it from --port. */
+  PORT: z.coerce.number().int().min(1).max(65535).optional(),
   KRATOS_PUBLIC_URL: url.default("http://localhost:4433"),
   /** Server-to-Kratos public URL; defaults to KRATOS_PUBLIC_URL. */
   KRATOS_PUBLIC_INTERNAL_URL: url.optional(),
@@ -34,7 +78,10 @@ const edgeSchema = z.object({
   KRATOS_SESSION_COOKIE: z.string().regex(/^[A-Za-z0-9_-]+$/).default("ory_kratos_session"),
   SESSION_SECRET: z
     .string({ error: "is required: 32+ random characters (e.g. `openssl rand -hex 32`); scripts/dev.sh writes one to .env.local" })
-    .min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)"),
+    .superRefine((value, ctx) => {
+      const weakness = secretWeakness(value);
+      if (weakness) ctx.addIssue({ code: "custom", message: `is too weak (${weakness}): set a random value, e.g. the output of \`openssl rand -hex 32\`` });
+    }),
   IDLE_POLICY_PRESET: z.enum(/** @type {[string, ...string[]]} */ (Object.keys(PRESETS))).default("default"),
   IDLE_POLICY: z.string().optional(),
 });
@@ -101,12 +148,43 @@ export function readPolicy(env = process.env) {
   return result.data;
 }
 
+/**
+ * Whether Kratos' session cookie should be persistent: KRATOS_SESSION_COOKIE_PERSISTENT if set, else the
+ * preset's choice (policy-config.js). Read by scripts/print-policy.ts when scripts/lib.sh starts Kratos.
+ * @param {Record<string, string | undefined>} [env]
+ * @returns {boolean}
+ */
+export function sessionCookiePersistent(env = process.env) {
+  const { IDLE_POLICY_PRESET, KRATOS_SESSION_COOKIE_PERSISTENT } = parse(
+    edgeSchema.pick({ IDLE_POLICY_PRESET: true }).extend({ KRATOS_SESSION_COOKIE_PERSISTENT: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).optional() }),
+    env,
+  );
+  if (KRATOS_SESSION_COOKIE_PERSISTENT) return KRATOS_SESSION_COOKIE_PERSISTENT === "true";
+  const preset = PRESETS[IDLE_POLICY_PRESET];
+  if (!preset) throw new ConfigError(`IDLE_POLICY_PRESET: unknown preset; use one of ${Object.keys(PRESETS).join(", ")}`);
+  return preset.sessionCookiePersistent;
+}
+
+/**
+ * APP_INTERNAL_URL, always set: the configured value, else loopback on this process's own port (PORT, set
+ * by `next start` / `next dev`; without it, APP_URL's port).
+ * @template {{ APP_URL: string, APP_INTERNAL_URL?: string, PORT?: number }} T
+ * @param {T} data
+ * @returns {T & { APP_INTERNAL_URL: string }}
+ */
+function withInternalUrl(data) {
+  if (data.APP_INTERNAL_URL) return /** @type {T & { APP_INTERNAL_URL: string }} */ (data);
+  const app = new URL(data.APP_URL);
+  const port = data.PORT ?? (app.port ? Number(app.port) : app.protocol === "https:" ? 443 : 80);
+  return { ...data, APP_INTERNAL_URL: `http://127.0.0.1:${port}` };
+}
+
 /** @param {Record<string, string | undefined>} [env] */
 export function readEdgeEnv(env = process.env) {
-  return parse(edgeSchema, env);
+  return withInternalUrl(parse(edgeSchema, env));
 }
 
 /** @param {Record<string, string | undefined>} [env] */
 export function readServerEnv(env = process.env) {
-  return parse(serverSchema, env);
+  return withInternalUrl(parse(serverSchema, env));
 }

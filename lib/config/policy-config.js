@@ -82,27 +82,38 @@ const base = {
 
 /**
  * Named presets (IDLE_POLICY_PRESET). Each says which requirement it follows; see the README's table.
- * @type {Record<string, { source: string, policy: PolicyConfig }>}
+ *
+ * `sessionCookiePersistent`: whether Kratos' session cookie outlives the browser (Kratos
+ * session.cookie.persistent, set from this by scripts/lib.sh as SESSION_COOKIE_PERSISTENT). The compliance
+ * and high-value presets are meant for shared or managed devices (a counter, a ward, a branch office), where
+ * a browser restart must not hand the next person a live session: their cookie is a browser-session cookie.
+ * The default keeps Kratos' own default (persistent). KRATOS_SESSION_COOKIE_PERSISTENT overrides either way.
+ * @type {Record<string, { source: string, sessionCookiePersistent: boolean, policy: PolicyConfig }>}
  */
 export const PRESETS = {
   default: {
     source: "OWASP ASVS 4.0.3 3.3.2 L2 (30 min idle), with 4 h absolute and stricter sensitive areas",
+    sessionCookiePersistent: true,
     policy: base,
   },
   "pci-dss": {
     source: "PCI DSS v4.0 8.2.8: re-authenticate after more than 15 minutes idle",
+    sessionCookiePersistent: false,
     policy: { ...base, idleDesktopSeconds: 15 * MIN, idleMobileSeconds: 15 * MIN, adminCapSeconds: 15 * MIN },
   },
   "nist-aal2": {
     source: "NIST SP 800-63B rev 4 AAL2: inactivity 1 h, reauthentication at least every 24 h",
+    sessionCookiePersistent: false,
     policy: { ...base, absoluteSeconds: 24 * HOUR, idleDesktopSeconds: HOUR, idleMobileSeconds: HOUR },
   },
   "nist-aal3": {
     source: "NIST SP 800-63B rev 4 AAL3: inactivity 15 min, reauthentication at least every 12 h",
+    sessionCookiePersistent: false,
     policy: { ...base, absoluteSeconds: 12 * HOUR, idleDesktopSeconds: 15 * MIN, idleMobileSeconds: 15 * MIN },
   },
   banking: {
     source: "OWASP Session Management Cheat Sheet, high-value applications: 2-5 min idle on money, 15 min elsewhere",
+    sessionCookiePersistent: false,
     policy: {
       ...base,
       absoluteSeconds: 4 * HOUR,

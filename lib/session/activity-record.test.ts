@@ -13,6 +13,7 @@ import {
   decodeRecord,
   encodeRecord,
   needsReissue,
+  touch,
   REISSUE_STEP_MS,
   type ActivityRecord,
   type ReadResult,
@@ -445,5 +446,22 @@ describe("encodeRecord: only what reads back", () => {
     const value = encodeRecord({ ...VALID, em: "€".repeat(320), nm: "€".repeat(100) }, SECRET);
     assert.ok(value.length > 1500, `length ${value.length}`);
     assert.deepEqual(decodeRecord(value, SECRET), { status: "invalid", reason: "format" });
+  });
+});
+
+describe("touch: activity in the heartbeat route", () => {
+  it("moves the clock and the governing path, and remembers the gap it closes when it is the longest", () => {
+    const t = touch({ ...VALID, ig: 5 * SEC }, VALID.la + 40 * SEC, "/billing");
+    assert.equal(t.la, VALID.la + 40 * SEC);
+    assert.equal(t.lp, "/billing");
+    assert.equal(t.ig, 40 * SEC);
+  });
+
+  it("keeps a longer gap seen before", () => {
+    assert.equal(touch({ ...VALID, ig: 90 * SEC }, VALID.la + 3 * SEC, "/dashboard").ig, 90 * SEC);
+  });
+
+  it("never counts a gap from before the authentication", () => {
+    assert.equal(touch({ ...VALID, la: T0 - 600 * SEC, aa: T0 }, T0 + 2 * SEC, "/dashboard").ig, 2 * SEC);
   });
 });

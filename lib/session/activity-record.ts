@@ -98,6 +98,15 @@ export function needsReissue(presented: ActivityRecord | undefined, next: Activi
   return next.la < presented.la || next.la - presented.la >= REISSUE_STEP_MS;
 }
 
+/**
+ * The record after activity at `now` (the heartbeat route; evaluate() does the same for navigations, actions
+ * and API calls): the gap it closes is remembered when it is the longest since authentication.
+ */
+export function touch(record: ActivityRecord, now: number, path: string): ActivityRecord {
+  const gap = now - Math.max(record.aa, record.la);
+  return { ...record, la: now, lp: path, ig: Math.max(record.ig, gap) };
+}
+
 export function encodeRecord(record: ActivityRecord, secret: string): string {
   // Only what reads back: a record the schema would refuse is a bug here, never a cookie.
   const checked = recordSchema.parse(record);

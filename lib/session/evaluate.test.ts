@@ -442,7 +442,7 @@ describe("evaluate: which requests move the idle clock", () => {
     { kind: "page", where: "handler", path: "/settings", la: at(20), lp: "/settings" },
     { kind: "action", where: "handler", path: "/settings", la: at(20), lp: "/settings" },
     { kind: "api", where: "handler", path: "/", la: at(20), lp: "/dashboard" },
-    { kind: "heartbeat", where: "handler", path: "/", la: at(20), lp: "/dashboard" },
+    { kind: "heartbeat", where: "handler", path: "/", la: at(10), lp: "/dashboard" }, // its route moves it (touch())
     { kind: "poll", where: "handler", path: "/", la: at(10), lp: "/dashboard" },
     { kind: "report", where: "handler", path: "/", la: at(10), lp: "/dashboard" },
     { kind: "prefetch", where: "handler", path: "/settings", la: at(10), lp: "/dashboard" },
@@ -788,7 +788,7 @@ describe("evaluate: sticky ceilings (idle gap × path sequence × area)", () => 
     { gap: 35, hops: [{ kind: "page", where: "gate", path: "/dashboard" }, { kind: "api", where: "gate", path: "/api/billing/card" }], outcomes: ["allow", "step-up"] },
     // An action that names its area, posted from /dashboard, judged where it runs.
     { gap: 35, hops: [{ kind: "page", where: "gate", path: "/dashboard" }, { kind: "action", where: "gate", path: "/dashboard" }, { kind: "action", where: "handler", path: "/dashboard", area: "/billing" }], outcomes: ["allow", "allow", "step-up"] },
-    // A heartbeat after the gap closes it too (the person moved the mouse on /dashboard).
+    // A heartbeat's check does not close the gap (its route does, touch()); entering Billing is a step-up.
     { gap: 35, hops: [{ kind: "heartbeat", where: "handler", path: "/" }, { kind: "page", where: "gate", path: "/billing" }], outcomes: ["allow", "step-up"] },
     // Polls and prefetches do not close a gap, but the gap goes on: entering Billing is a step-up either way.
     { gap: 35, hops: [{ kind: "poll", where: "gate", path: "/api/session" }, { kind: "page", where: "gate", path: "/billing" }], outcomes: ["allow", "step-up"] },

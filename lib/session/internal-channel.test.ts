@@ -1,6 +1,7 @@
 /**
- * Tests for the Edge → Node signed channel (lib/session/internal-channel.ts): signInternal / verifyInternal.
- * Every call passes `now` explicitly (a fixed clock), so the 30 s window is tested at its boundaries.
+ * Tests for the Edge → Node signed channel (lib/session/internal-channel.ts): signInternal / verifyInternal
+ * (the nonce ledger and internalFetch: internal-channel-wire.test.ts).
+ * Every signing call passes `now` explicitly (a fixed clock), so the 30 s window is tested at its boundaries.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -18,17 +19,20 @@ const METHOD = "POST";
 const PATH = "/api/internal/events";
 const BODY = JSON.stringify({ type: "audit", event: { eventType: "step_up_required", sessionId: "s-1" } });
 
+const NONCE = "AAAAAAAAAAAAAAAAAAAAAA";
+
 interface Request {
   secret: string;
   method: string;
   path: string;
   body: string;
   now: number;
+  nonce?: string;
 }
-const signed: Request = { secret: SECRET, method: METHOD, path: PATH, body: BODY, now: T0 };
+const signed: Request = { secret: SECRET, method: METHOD, path: PATH, body: BODY, now: T0, nonce: NONCE };
 
 function headerFor(r: Request = signed): string {
-  return signInternal(r.secret, r.method, r.path, r.body, r.now);
+  return signInternal(r.secret, r.method, r.path, r.body, r.now, r.nonce);
 }
 
 function check(header: string | null, r: Partial<Request> = {}): boolean {
@@ -48,14 +52,20 @@ describe("signInternal", () => {
     assert.equal(INTERNAL_AUTH_HEADER, "x-internal-auth");
   });
 
-  it("has the form <13-digit ms>.<43-char base64url HMAC>, with the given time", async () => {
+  it("has the form <13-digit ms>.<22-char nonce>.<43-char base64url HMAC>, with the given time", async () => {
     const header = await headerFor();
-    assert.match(header, /^\d{13}\.[A-Za-z0-9_-]{43}$/);
+    assert.match(header, /^\d{13}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
     assert.equal(header.split(".")[0], String(T0));
+    assert.equal(header.split(".")[1], NONCE);
   });
 
-  it("is deterministic for the same inputs", async () => {
+  it("is deterministic for the same inputs and nonce", async () => {
     assert.equal(await headerFor(), await headerFor({ ...signed }));
+  });
+
+  it("takes a fresh random nonce by default: 1000 headers, 1000 different nonces", () => {
+    const nonces = new Set(Array.from({ length: 1000 }, () => signInternal(SECRET, METHOD, PATH, BODY, T0).split(".")[1]));
+    assert.equal(nonces.size, 1000);
   });
 
   it("differs when any signed input differs", async () => {
@@ -66,6 +76,7 @@ describe("signInternal", () => {
       { ...signed, body: "" },
       { ...signed, now: T0 + 1 },
       { ...signed, secret: OTHER_SECRET },
+      { ...signed, nonce: "BAAAAAAAAAAAAAAAAAAAAA" },
     ];
     const headers = await Promise.all(variants.map((v) => headerFor(v)));
     assert.equal(new Set(headers).size, variants.length);
@@ -109,30 +120,36 @@ describe("verifyInternal: anything altered → false", () => {
     });
   }
 
-  it("a changed timestamp (signature kept) → false", async () => {
+  it("a changed timestamp or nonce (signature kept) → false", async () => {
     const header = await headerFor();
-    const [, signature] = header.split(".");
-    assert.equal(await check(`${T0 + 1}.${signature}`), false);
-    assert.equal(await check(`${T0 - 1000}.${signature}`), false);
+    const [, nonce, signature] = header.split(".");
+    assert.equal(await check(`${T0 + 1}.${nonce}.${signature}`), false);
+    assert.equal(await check(`${T0 - 1000}.${nonce}.${signature}`), false);
+    assert.equal(await check(`${T0}.${flipAt(nonce ?? "", 0)}.${signature}`), false);
   });
 
   it("a single changed character at every position of the signature → false", async () => {
     const header = await headerFor();
-    const [ms = "", signature = ""] = header.split(".");
+    const [ms = "", nonce = "", signature = ""] = header.split(".");
     for (let i = 0; i < signature.length; i++) {
-      assert.equal(await check(`${ms}.${flipAt(signature, i)}`), false, `signature position ${i}`);
+      assert.equal(await check(`${ms}.${nonce}.${flipAt(signature, i)}`), false, `signature position ${i}`);
     }
   });
 
   it("the same canonical text signed with another purpose's key (activity-record-v1) → false", async () => {
-    const canonical = `${METHOD}\n${PATH}\n${T0}\n${BODY}`;
-    const forged = `${T0}.${await sign(await hmacKey(SECRET, "activity-record-v1"), canonical)}`;
+    const canonical = `${METHOD}\n${PATH}\n${T0}\n${NONCE}\n${BODY}`;
+    const forged = `${T0}.${NONCE}.${await sign(await hmacKey(SECRET, "activity-record-v1"), canonical)}`;
     assert.equal(await check(forged), false);
   });
 
+  it("a header of the old format (v1, no nonce), even correctly signed with the v1 key → false", async () => {
+    const old = `${T0}.${await sign(await hmacKey(SECRET, "internal-channel-v1"), `${METHOD}\n${PATH}\n${T0}\n${BODY}`)}`;
+    assert.equal(await check(old), false);
+  });
+
   it("control: the canonical text signed with the channel's own key verifies", async () => {
-    const canonical = `${METHOD}\n${PATH}\n${T0}\n${BODY}`;
-    const header = `${T0}.${await sign(await hmacKey(SECRET, "internal-channel-v1"), canonical)}`;
+    const canonical = `${METHOD}\n${PATH}\n${T0}\n${NONCE}\n${BODY}`;
+    const header = `${T0}.${NONCE}.${await sign(await hmacKey(SECRET, "internal-channel-v2"), canonical)}`;
     assert.equal(await check(header), true);
   });
 });
@@ -167,14 +184,16 @@ describe("verifyInternal: malformed headers → false", () => {
     { name: '"abc"', header: () => "abc" },
     { name: '"123.sig"', header: () => "123.sig" },
     { name: "only the timestamp", header: (v) => v.split(".")[0] ?? "" },
-    { name: "only the signature", header: (v) => v.split(".")[1] ?? "" },
+    { name: "only the signature", header: (v) => v.split(".")[2] ?? "" },
+    { name: "no nonce", header: (v) => `${v.split(".")[0]}.${v.split(".")[2]}` },
+    { name: "a 21-character nonce", header: (v) => v.replace(`.${NONCE}.`, `.${NONCE.slice(1)}.`) },
     { name: "timestamp and a trailing dot", header: (v) => `${v.split(".")[0]}.` },
-    { name: "a third part", header: (v) => `${v}.extra` },
+    { name: "a fourth part", header: (v) => `${v}.extra` },
     { name: "leading whitespace", header: (v) => ` ${v}` },
     { name: "trailing whitespace", header: (v) => `${v} ` },
     { name: "a 12-digit timestamp", header: (v) => v.slice(1) },
     { name: "a 14-digit timestamp", header: (v) => `0${v}` },
-    { name: "a timestamp in seconds", header: (v) => `${Math.floor(T0 / 1000)}.${v.split(".")[1]}` },
+    { name: "a timestamp in seconds", header: (v) => `${Math.floor(T0 / 1000)}.${v.split(".").slice(1).join(".")}` },
     { name: "a negative timestamp", header: (v) => `-${v}` },
     { name: "a 42-character signature", header: (v) => v.slice(0, -1) },
     { name: "a 44-character signature", header: (v) => `${v}A` },

@@ -103,7 +103,7 @@ describe("movesClock and wantsJson", () => {
     { kind: "internal", gate: false, handler: false, json: false },
     { kind: "poll", gate: false, handler: false, json: true },
     { kind: "report", gate: false, handler: false, json: true },
-    { kind: "heartbeat", gate: false, handler: true, json: true },
+    { kind: "heartbeat", gate: false, handler: false, json: true },
     { kind: "api", gate: false, handler: true, json: true },
     { kind: "action", gate: false, handler: true, json: false },
     { kind: "prefetch", gate: false, handler: false, json: false },
@@ -120,7 +120,7 @@ describe("movesClock and wantsJson", () => {
 
   it("the gate moves the clock for navigations only: actions and API calls count where they run", () => {
     assert.deepEqual(cases.filter((c) => movesClock(c.kind, "gate")).map((c) => c.kind), ["page"]);
-    assert.deepEqual(cases.filter((c) => movesClock(c.kind, "handler")).map((c) => c.kind), ["heartbeat", "api", "action", "page"]);
+    assert.deepEqual(cases.filter((c) => movesClock(c.kind, "handler")).map((c) => c.kind), ["api", "action", "page"]);
   });
 
   it("the Node side takes only page kinds from the gate's header", () => {

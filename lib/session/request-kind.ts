@@ -11,7 +11,7 @@
  *   action       a server action (Next-Action header)               yes, if it exists    the action (Node)
  *   api          /api/* called by the app                           yes, if a handler    the handler (Node)
  *                                                                   accepts it
- *   heartbeat    POST /api/session/activity from a same-origin page yes                  its route (Node)
+ *   heartbeat    POST /api/session/activity from a same-origin page yes                  its route (touch())
  *   prefetch     Next's router prefetch (rendered, never activity)  no                   -
  *   background   a browser prefetch/prerender (Purpose, Sec-Purpose) no: answered 204,    -
  *                or a page loaded as a subresource (<img>, <script>, without rendering
@@ -80,7 +80,9 @@ export function pageKindFrom(value: string | null): "page" | "prefetch" | "actio
 /** Does this request move the idle clock where it is judged? The gate: navigations only (see the table). */
 export function movesClock(kind: RequestKind, where: "gate" | "handler"): boolean {
   if (where === "gate") return kind === "page";
-  return kind === "page" || kind === "action" || kind === "api" || kind === "heartbeat";
+  // The heartbeat moves it in its own route (touch() in activity-record.ts), after reading the deadline the
+  // request found (was a warning open?), so the check does not.
+  return kind === "page" || kind === "action" || kind === "api";
 }
 
 /**

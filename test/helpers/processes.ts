@@ -104,7 +104,8 @@ export interface KratosInstance {
 
 /**
  * A second Kratos on other ports, sharing the run's database and secrets (sessions are valid on both).
- * `env` overrides, e.g. KRATOS_DSN through a pass-through the test can cut (Kratos up, its database gone).
+ * `extraEnv` overrides, e.g. KRATOS_DSN through a pass-through the test can cut (Kratos up, its database
+ * gone); it reaches scripts/lib.sh's kratos_env (e.g. IDLE_POLICY_PRESET, which picks the cookie's persistence).
  */
 export function kratosInstance(publicPort: number, adminPort: number, appUrl: string, extraEnv: Record<string, string> = {}): KratosInstance {
   const stateDir = mkdtempSync(path.join(tmpdir(), "kratos-"));

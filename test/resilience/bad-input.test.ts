@@ -59,6 +59,7 @@ interface Case {
 }
 
 const json = { "content-type": "application/json" };
+const SID_ZERO = { "x-internal-query": "sid=00000000-0000-4000-8000-000000000000" };
 const jsonCase = (name: string, body: string, expect = 400, headers: Record<string, string> = json): Omit<Case, "method" | "auth"> => ({ name, body, expect, headers });
 
 /** The inputs every JSON body route gets, plus its own (wrong types, missing and unknown fields). */
@@ -99,7 +100,11 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
   "/api/health": {
     // No input at all: junk in the query is ignored (200), never an error.
     auth: "none",
-    cases: [{ name: "junk query", method: "GET", url: "/api/health?x=%00&__proto__=1&a[b]=c", expect: 200 }],
+    cases: [
+      { name: "junk query", method: "GET", url: "/api/health?x=%00&__proto__=1&a[b]=c", expect: 200 },
+      // The backlog is private: a request that claims to be signed must be (issue 13).
+      { name: "a garbage internal signature", method: "GET", headers: { "x-internal-auth": "1.abc" }, expect: 403 },
+    ],
   },
   // A new Kratos flow after a CSRF failure (lib/auth/flow-restart.ts): every answer is a redirect on the app
   // or to Kratos' own start URL; junk and foreign URLs in the query are dropped, never an error.
@@ -134,6 +139,7 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
       jsonCase("a backslash path", '{"paths":["/\\\\evil"]}'),
       jsonCase("21 paths", JSON.stringify({ paths: Array.from({ length: 21 }, () => "/x") })),
       jsonCase("a known and an unknown field", '{"reason":"heartbeat","admin":true}'),
+      jsonCase("from another site (Sec-Fetch-Site: cross-site)", '{"reason":"heartbeat"}', 403, { ...json, "sec-fetch-site": "cross-site" }),
     ]).map((c) => ({ ...c, method: "POST" })),
   },
   "/api/session/events": {
@@ -149,6 +155,7 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
       jsonCase("a URL for a path", '{"type":"warning_shown","path":"https://evil.example","area":"x","secondsLeft":1}'),
       jsonCase("area over 40 characters", JSON.stringify({ type: "warning_shown", path: "/x", area: "a".repeat(41), secondsLeft: 1 })),
       jsonCase("an extra field", '{"type":"warning_shown","path":"/x","area":"x","secondsLeft":1,"admin":true}'),
+      jsonCase("from a same-site page on another origin", '{"type":"warning_shown","path":"/x","secondsLeft":1}', 403, { ...json, "sec-fetch-site": "same-site" }),
       jsonCase("2 KB (over its 1 KB limit)", JSON.stringify({ type: "warning_shown", path: "/x", area: "x".repeat(2000), secondsLeft: 1 }), 413),
     ]).map((c) => ({ ...c, method: "POST" })),
   },
@@ -187,16 +194,19 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
     ],
   },
   "/api/internal/activity": {
+    // The session id travels in the signed x-internal-query header (issue 13): never in the URL.
     auth: "internal",
     cases: [
-      { name: "unsigned", method: "GET", url: "/api/internal/activity?sid=00000000-0000-4000-8000-000000000000", headers: { "x-internal-auth": "" }, expect: 403 },
-      { name: "garbage signature", method: "GET", url: "/api/internal/activity?sid=00000000-0000-4000-8000-000000000000", headers: { "x-internal-auth": "1.abc" }, expect: 403 },
-      { name: "signed for another query", method: "GET", url: "/api/internal/activity?sid=00000000-0000-4000-8000-000000000000", headers: { "x-sign-for": "/api/internal/activity?sid=other" }, expect: 403 },
-      { name: "signed 60 s ago", method: "GET", url: "/api/internal/activity?sid=00000000-0000-4000-8000-000000000000", headers: { "x-sign-at": "-60000" }, expect: 403 },
-      { name: "no sid", method: "GET", url: "/api/internal/activity", expect: 400 },
-      { name: "sid not a uuid", method: "GET", url: "/api/internal/activity?sid=1", expect: 400 },
-      { name: "a uuid with a trailing comment", method: "GET", url: "/api/internal/activity?sid=00000000-0000-4000-8000-000000000000--", expect: 400 },
-      { name: "unknown session", method: "GET", url: "/api/internal/activity?sid=00000000-0000-4000-8000-000000000000", expect: 404 },
+      { name: "unsigned", method: "GET", headers: { ...SID_ZERO, "x-internal-auth": "" }, expect: 403 },
+      { name: "garbage signature", method: "GET", headers: { ...SID_ZERO, "x-internal-auth": "1.abc" }, expect: 403 },
+      { name: "signed for another query", method: "GET", headers: { ...SID_ZERO, "x-sign-for": "/api/internal/activity?sid=other" }, expect: 403 },
+      { name: "signed 60 s ago", method: "GET", headers: { ...SID_ZERO, "x-sign-at": "-60000" }, expect: 403 },
+      { name: "the sid in the URL (signed over it)", method: "GET", url: "/api/internal/activity?sid=00000000-0000-4000-8000-000000000000", expect: 400 },
+      { name: "a 600-character query header", method: "GET", headers: { "x-internal-query": `sid=${"0".repeat(600)}` }, expect: 400 },
+      { name: "no sid", method: "GET", expect: 400 },
+      { name: "sid not a uuid", method: "GET", headers: { "x-internal-query": "sid=1" }, expect: 400 },
+      { name: "a uuid with a trailing comment", method: "GET", headers: { "x-internal-query": "sid=00000000-0000-4000-8000-000000000000--" }, expect: 400 },
+      { name: "unknown session", method: "GET", headers: SID_ZERO, expect: 404 },
     ],
   },
   "/api/internal/events": {
@@ -260,9 +270,12 @@ async function send(c: Case): Promise<{ status: number; readable: boolean; body:
   if (c.auth === "user" || c.auth === "admin") headers.cookie = cookies[c.headers?.["x-as"] === "user" ? "user" : c.auth];
   if (c.auth === "internal") {
     const at = Date.now() + Number(c.headers?.["x-sign-at"] ?? 0);
-    // Signed over the URL as the server will see it (the URL parser re-encodes some query characters).
+    // Signed over the URL as the server will see it (the URL parser re-encodes some query characters),
+    // with the query header's parameters as the query.
     const seen = new URL(url, app.url);
-    headers["x-internal-auth"] = await signInternal(SECRET, c.method, c.headers?.["x-sign-for"] ?? `${seen.pathname}${seen.search}`, c.headers?.["x-sign-body"] ?? c.body ?? "", at);
+    const query = c.headers?.["x-internal-query"];
+    const signedPath = `${seen.pathname}${seen.search}${query ? `?${query}` : ""}`;
+    headers["x-internal-auth"] = await signInternal(SECRET, c.method, c.headers?.["x-sign-for"] ?? signedPath, c.headers?.["x-sign-body"] ?? c.body ?? "", at);
   }
   for (const [k, v] of Object.entries(c.headers ?? {})) if (!k.startsWith("x-sign") && k !== "x-as" && k !== "x-declare-length") headers[k] = v;
   const declared = c.headers?.["x-declare-length"];

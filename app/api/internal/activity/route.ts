@@ -1,20 +1,18 @@
 /**
- * GET /api/internal/activity?sid=: the last activity the server knows for a session, for the Edge gate
- * when the browser's signed record is missing (deleting it must never reset the idle clock).
+ * GET /api/internal/activity (x-internal-query: sid=…): the last activity the server knows for a session,
+ * for the Edge gate when the browser's signed record is missing (deleting it must never reset the idle
+ * clock). The session id travels in the signed header, never in the URL.
  */
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { readActivity } from "@/lib/activity/store";
-import { readEdgeEnv } from "@/lib/config/env.js";
-import { INTERNAL_AUTH_HEADER, verifyInternal } from "@/lib/session/internal-channel";
+import { receiveInternal } from "@/lib/session/internal-receive";
 
 export async function GET(request: Request) {
-  const url = new URL(request.url);
-  if (!verifyInternal(readEdgeEnv().SESSION_SECRET, request.headers.get(INTERNAL_AUTH_HEADER), "GET", `${url.pathname}${url.search}`, "")) {
-    return NextResponse.json({ error: "forbidden" }, { status: 403 });
-  }
-  const sid = z.uuid().safeParse(url.searchParams.get("sid"));
-  if (!sid.success) return NextResponse.json({ error: "invalid_sid" }, { status: 400 });
+  const received = receiveInternal(request, "GET", "");
+  if (!received.ok) return received.response;
+  const sid = z.uuid().safeParse(received.params.get("sid"));
+  if (!sid.success) return NextResponse.json({ error: "invalid_sid", message: "sid must be a session id (UUID)." }, { status: 400 });
   try {
     const row = await readActivity(sid.data);
     if (!row || row.ended) return NextResponse.json({ error: "not_found" }, { status: 404 });

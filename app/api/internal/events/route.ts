@@ -1,6 +1,6 @@
 /**
  * POST /api/internal/events: the Edge gate's reports (session ends, step-ups) for the audit trail.
- * Only signed requests from the gate are accepted (lib/session/internal-channel.ts). Answers 202 as soon as
+ * Only signed requests from the gate are accepted, each once (lib/session/internal-receive.ts). Answers 202 as soon as
  * the event is queued: the outbox writes it, retrying while PostgreSQL is down.
  */
 import { NextResponse } from "next/server";
@@ -8,9 +8,8 @@ import { z } from "zod";
 import { recordSessionEnd } from "@/lib/activity/store";
 import { auditEventSchema, sessionEndSchema } from "@/lib/audit/events";
 import { audit } from "@/lib/audit/write";
-import { readEdgeEnv } from "@/lib/config/env.js";
 import { readText } from "@/lib/http/body";
-import { INTERNAL_AUTH_HEADER, verifyInternal } from "@/lib/session/internal-channel";
+import { receiveInternal } from "@/lib/session/internal-receive";
 
 const message = z.discriminatedUnion("type", [
   z.object({ type: z.literal("session_end"), end: sessionEndSchema }).strict(),
@@ -22,10 +21,8 @@ export async function POST(request: Request) {
   const body = await readText(request, 8192);
   if (!body.ok) return NextResponse.json({ error: body.error, message: body.message }, { status: body.status });
   const text = body.text;
-  const url = new URL(request.url);
-  if (!verifyInternal(readEdgeEnv().SESSION_SECRET, request.headers.get(INTERNAL_AUTH_HEADER), "POST", `${url.pathname}${url.search}`, text)) {
-    return NextResponse.json({ error: "forbidden" }, { status: 403 });
-  }
+  const received = receiveInternal(request, "POST", text);
+  if (!received.ok) return received.response;
   let data: unknown;
   try {
     data = JSON.parse(text);
