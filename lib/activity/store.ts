@@ -49,31 +49,44 @@ export async function readActivity(sessionId: string): Promise<{ lastActivityAt:
  * Returns whether this call was the one that ended it.
  */
 export async function claimEnd(client: PoolClient, end: SessionEnd): Promise<boolean> {
+  if (!(await claimRow(client, { ...end, endReason: end.reason }))) return false;
+  await insertAudit(client, sessionEndAudit(end));
+  return true;
+}
+
+/** Ends the session's row (creating it if the app never saw activity) unless it already ended. */
+async function claimRow(
+  client: PoolClient,
+  end: { sessionId: string; identityId: string; lastPath: string; absoluteDeadline: number; endReason: "idle" | "absolute" | "manual" },
+): Promise<boolean> {
   const { rowCount } = await client.query(
     `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline, ended_at, end_reason)
      VALUES ($1, $2, now(), $3, NULL, NULL, to_timestamp($4::float8 / 1000), now(), $5)
      ON CONFLICT (session_id) DO UPDATE SET ended_at = now(), end_reason = EXCLUDED.end_reason, updated_at = now()
      WHERE session_activity.ended_at IS NULL`,
-    [end.sessionId, end.identityId, end.lastPath, end.absoluteDeadline, end.reason],
+    [end.sessionId, end.identityId, end.lastPath, end.absoluteDeadline, end.endReason],
   );
-  if (rowCount === 0) return false;
-  await insertAudit(client, sessionEndAudit(end));
-  return true;
+  return rowCount !== 0;
 }
 
-export async function endSessionNow(end: SessionEnd): Promise<boolean> {
+/** Runs `work` in one transaction on a pooled client: committed whole or rolled back whole. */
+async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db().connect();
   try {
     await client.query("BEGIN");
-    const claimed = await claimEnd(client, end);
+    const result = await work(client);
     await client.query("COMMIT");
-    return claimed;
+    return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
     client.release();
   }
+}
+
+export function endSessionNow(end: SessionEnd): Promise<boolean> {
+  return inTransaction((client) => claimEnd(client, end));
 }
 
 /** Queued (retried while PostgreSQL is down): the revocation in Kratos has already happened. */
@@ -95,27 +108,11 @@ export interface ManualEnd {
  * Marks the session ended (manual) and writes its `signed_out` row in one transaction, only if nobody
  * ended it before (a second click, the sweeper, the gate): exactly one end row per session.
  */
-async function claimManualEnd(end: ManualEnd): Promise<void> {
-  const client = await db().connect();
-  try {
-    await client.query("BEGIN");
-    const { rowCount } = await client.query(
-      `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline, ended_at, end_reason)
-       VALUES ($1, $2, now(), $3, NULL, NULL, to_timestamp($4::float8 / 1000), now(), 'manual')
-       ON CONFLICT (session_id) DO UPDATE SET ended_at = now(), end_reason = 'manual', updated_at = now()
-       WHERE session_activity.ended_at IS NULL`,
-      [end.sessionId, end.identityId, end.lastPath, end.absoluteDeadline],
-    );
-    if (rowCount !== 0) {
-      await insertAudit(client, { eventType: "signed_out", identityId: end.identityId, sessionId: end.sessionId, metadata: { page: end.lastPath } });
-    }
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+function claimManualEnd(end: ManualEnd): Promise<void> {
+  return inTransaction(async (client) => {
+    if (!(await claimRow(client, { ...end, endReason: "manual" }))) return;
+    await insertAudit(client, { eventType: "signed_out", identityId: end.identityId, sessionId: end.sessionId, metadata: { page: end.lastPath } });
+  });
 }
 
 /** Queued (retried while PostgreSQL is down). Call only once Kratos has confirmed the revocation. */

@@ -43,7 +43,7 @@ const confirmations = new Confirmations();
 async function serverActivity(sessionId: string): Promise<ServerActivity> {
   const { env } = settings();
   try {
-    const response = await internalFetch(env.APP_INTERNAL_URL ?? env.APP_URL, env.SESSION_SECRET, "GET", `/api/internal/activity?sid=${sessionId}`);
+    const response = await internalFetch(env.APP_INTERNAL_URL, env.SESSION_SECRET, "GET", `/api/internal/activity?sid=${sessionId}`);
     if (response.status === 404) return null;
     if (!response.ok) return "unavailable";
     const body = (await response.json()) as { lastActivityAt: number; lastPath: string };
@@ -56,7 +56,7 @@ async function serverActivity(sessionId: string): Promise<ServerActivity> {
 async function report(body: unknown): Promise<void> {
   const { env } = settings();
   try {
-    const response = await internalFetch(env.APP_INTERNAL_URL ?? env.APP_URL, env.SESSION_SECRET, "POST", "/api/internal/events", body);
+    const response = await internalFetch(env.APP_INTERNAL_URL, env.SESSION_SECRET, "POST", "/api/internal/events", body);
     if (!response.ok) console.error(`[gate] audit report refused: HTTP ${response.status}`);
   } catch (error) {
     console.error(`[gate] audit report failed: ${(error as Error).message}`);
