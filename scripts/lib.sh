@@ -90,7 +90,7 @@ ensure_database() {
 }
 
 ensure_kratos_binary() {
-  KRATOS_BIN="$(bash "$ROOT/scripts/build-kratos.sh")" || die "building Kratos failed (see the messages above)"
+  KRATOS_BIN="$(bash "$ROOT/scripts/build-go-tool.sh" kratos)" || die "building Kratos failed (see the messages above)"
   export KRATOS_BIN
 }
 
