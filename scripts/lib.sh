@@ -89,6 +89,28 @@ ensure_database() {
   fi
 }
 
+# Secrets for one run of the tests or the bench: random, in memory, never written to disk.
+throwaway_secrets() {
+  export SESSION_SECRET="$(openssl rand -hex 32)"
+  export KRATOS_SECRETS_COOKIE="$(openssl rand -hex 24)" KRATOS_SECRETS_CIPHER="$(openssl rand -hex 16)"
+}
+
+# Extra app instances listen on APP_PORT + 1..N: Kratos must accept them as return URLs and CORS origins.
+allow_extra_app_ports() {
+  local urls
+  urls="$(for n in $(seq 1 "$1"); do printf 'http://localhost:%s,' $((APP_PORT + n)); done)"
+  export KRATOS_EXTRA_RETURN_URLS="${urls%,}"
+}
+
+# A run of its own (tests, bench) starts from empty databases: drop this stack's two and create them again.
+reset_databases() {
+  local db
+  for db in "$APP_DB" "$KRATOS_DB"; do
+    dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$db" 2>/dev/null || true
+    ensure_database "$db"
+  done
+}
+
 ensure_kratos_binary() {
   KRATOS_BIN="$(bash "$ROOT/scripts/build-go-tool.sh" kratos)" || die "building Kratos failed (see the messages above)"
   export KRATOS_BIN

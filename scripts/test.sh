@@ -22,17 +22,12 @@ RESULTS="$ROOT/.stack/$STACK_NAME/results"
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 export TEST_RESULTS_DIR="$RESULTS"
 
-# Secrets for this run only: random, in memory, never written to disk.
-export SESSION_SECRET="$(openssl rand -hex 32)"
-export KRATOS_SECRETS_COOKIE="$(openssl rand -hex 24)" KRATOS_SECRETS_CIPHER="$(openssl rand -hex 16)"
+throwaway_secrets
 # Budgets in seconds for the whole run (tests that need others start their own app instance).
 DEFAULT_TEST_POLICY='{"idleDesktopSeconds":40,"idleMobileSeconds":80,"ceilings":[{"prefix":"/billing","seconds":25,"label":"Billing"},{"prefix":"/admin","seconds":30,"label":"Admin"}],"adminCapSeconds":35,"preferenceSeconds":{"15":30,"30":60,"60":120},"warningSeconds":20,"stepUpWindowSeconds":10,"revalidateSeconds":2,"activityWriteSeconds":2,"sweepIntervalSeconds":1}'
 export IDLE_POLICY="${TEST_IDLE_POLICY:-$DEFAULT_TEST_POLICY}"
 load_stack_config
-# Extra app instances started by tests listen on APP_PORT + 1..9 (test/helpers/processes.ts): Kratos must
-# accept them as return URLs.
-KRATOS_EXTRA_RETURN_URLS="$(for n in 1 2 3 4 5 6 7 8 9; do printf 'http://localhost:%s,' $((APP_PORT + n)); done)"
-export KRATOS_EXTRA_RETURN_URLS="${KRATOS_EXTRA_RETURN_URLS%,}"
+allow_extra_app_ports 9 # extra app instances started by tests (test/helpers/processes.ts)
 
 # Only what this run started is stopped (a run that fails on a busy port must not stop someone else's stack).
 STARTED=0
@@ -62,10 +57,7 @@ start_stack() {
   ensure_postgres
   check_ports # before anything is dropped: a busy port means another run owns these databases
   STARTED=1
-  for db in "$APP_DB" "$KRATOS_DB"; do
-    dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$db" 2>/dev/null || true
-    ensure_database "$db"
-  done
+  reset_databases
   ensure_kratos_binary
   migrate_kratos
   migrate_app

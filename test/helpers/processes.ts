@@ -30,7 +30,8 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-async function portOpen(port: number): Promise<boolean> {
+/** Anything listening on 127.0.0.1:port (not only HTTP: MariaDB sits on 3306 on some machines). */
+export async function portOpen(port: number): Promise<boolean> {
   const net = await import("node:net");
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");

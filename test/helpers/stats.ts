@@ -1,4 +1,4 @@
-/** Small numeric helpers for the resilience suite's figures. */
+/** Small numeric helpers for the resilience suite's figures and the benchmark (medians of rounds, exact percentiles). */
 
 /** The p-th percentile (0..100) by nearest rank; NaN for no values. */
 export function percentile(values: readonly number[], p: number): number {
@@ -6,6 +6,14 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[rank]!;
+}
+
+/** The median; NaN for no values. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

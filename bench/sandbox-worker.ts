@@ -14,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { z } from "zod";
-import { ACTIVITY_COOKIE, cookieToken, encodeRecord } from "../../lib/session/activity-record";
+import { ACTIVITY_COOKIE, cookieToken, encodeRecord } from "../lib/session/activity-record";
 
 const args = z
   .object({ dir: z.string().min(1), seconds: z.coerce.number().positive(), warmupCalls: z.coerce.number().int().nonnegative(), withRecord: z.enum(["yes", "no"]) })

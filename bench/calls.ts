@@ -13,8 +13,8 @@
  * the sessions browse slower and the window is longer, and the table says which rate was achieved.
  */
 import pg from "pg";
-import { Jar, hit, sleep } from "../../test/helpers/http";
-import { KRATOS_PUBLIC_URL, scratchDatabase } from "../../test/helpers/stack";
+import { Jar, hit, sleep } from "../test/helpers/http";
+import { KRATOS_PUBLIC_URL, scratchDatabase } from "../test/helpers/stack";
 import { log } from "./log";
 import { startServer } from "./servers";
 import { whoamiProxy } from "./whoami-proxy";

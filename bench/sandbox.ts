@@ -6,7 +6,7 @@
  * is, next to what Next's adapter costs any middleware.
  */
 import { log } from "./log";
-import { median } from "./stats";
+import { median } from "../test/helpers/stats";
 import { variantDir } from "./variants";
 import { runWorker } from "./worker";
 

@@ -12,8 +12,8 @@
  * sends (a wrapper around pg.Client#query, bench-only) and EXPLAINs exactly that.
  */
 import pg from "pg";
-import { sweepOnce } from "../../lib/activity/sweeper";
-import { median } from "./stats";
+import { sweepOnce } from "../lib/activity/sweeper";
+import { median } from "../test/helpers/stats";
 
 const TOTAL = Number(process.env.BENCH_SWEEP_ROWS ?? 1_000_000);
 const EXPIRED = Number(process.env.BENCH_SWEEP_EXPIRED ?? 10_000);

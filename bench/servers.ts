@@ -4,10 +4,11 @@
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { BENCH_DIR } from "./config";
 import { nextBin, variantDir, type Variant } from "./variants";
+import { sleep } from "../test/helpers/http";
+import { portOpen } from "../test/helpers/processes";
 
 export interface Server {
   name: string;
@@ -16,8 +17,6 @@ export interface Server {
   pgid: number;
   stop: () => Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Up = answers HTTP below 500 (a baseline middleware answers 401 to a request without a session). */
 async function answers(url: string): Promise<boolean> {
@@ -30,18 +29,6 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** Anything listening (not only HTTP: MariaDB sits on 3306 on some machines). */
-function portTaken(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
 export async function startServer(opts: {
   name: string;
   variant: Variant;
@@ -50,7 +37,7 @@ export async function startServer(opts: {
   cpuProfileDir?: string;
 }): Promise<Server> {
   const url = `http://localhost:${opts.port}`;
-  if (await portTaken(opts.port)) throw new Error(`port ${opts.port} is already in use: stop what listens there, or move the bench with BENCH_APP_PORT=<port> npm run bench`);
+  if (await portOpen(opts.port)) throw new Error(`port ${opts.port} is already in use: stop what listens there, or move the bench with BENCH_APP_PORT=<port> npm run bench`);
   const logs = path.join(BENCH_DIR, "logs");
   mkdirSync(logs, { recursive: true });
   const out = openSync(path.join(logs, `${opts.name}.log`), "w");

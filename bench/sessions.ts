@@ -3,7 +3,7 @@
  * Kratos' browser login flow (JSON variant, like a browser without JavaScript), with the same helpers the
  * integration tests use.
  */
-import { createUser, signIn } from "../../test/helpers/stack";
+import { createUser, signIn } from "../test/helpers/stack";
 
 export interface BenchSession {
   /** `ory_kratos_session=...` */

@@ -13,8 +13,8 @@
  * whole milliseconds, too coarse for a p99 ratio on a route that answers in a few.
  */
 import autocannon from "autocannon";
-import { ACTIVITY_COOKIE } from "../../lib/session/activity-record";
-import { percentile } from "./stats";
+import { ACTIVITY_COOKIE } from "../lib/session/activity-record";
+import { percentile } from "../test/helpers/stats";
 
 export interface Browser {
   /** `ory_kratos_session=...` */

@@ -2,7 +2,7 @@
  * Item 4 (parent side): a fresh, migrated database for the sweep, then sweeper-worker.ts in its own
  * process against it (the real sweeper reads DATABASE_URL once, for its pool).
  */
-import { scratchDatabase } from "../../test/helpers/stack";
+import { scratchDatabase } from "../test/helpers/stack";
 import { log } from "./log";
 import { runWorker } from "./worker";
 

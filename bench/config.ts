@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 
-export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const ROOT = path.resolve(import.meta.dirname, "..");
 /** Results and logs live here: git-, tsc- and eslint-ignored (.stack/), like the test stack's state. */
 export const BENCH_DIR = path.join(ROOT, ".stack", "bench");
 /**
@@ -34,7 +34,7 @@ export function benchEnv(): BenchEnv {
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => i.path.join(".")).join(", ");
-    throw new Error(`bench environment incomplete (${names}): run the bench through \`npm run bench\` (scripts/bench/run.sh)`);
+    throw new Error(`bench environment incomplete (${names}): run the bench through \`npm run bench\` (bench/run.sh)`);
   }
   return parsed.data;
 }

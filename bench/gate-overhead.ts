@@ -6,7 +6,7 @@
 import { log } from "./log";
 import { runLoad, type Browser, type LoadResult } from "./load";
 import { groupCpuMs } from "./proc-cpu";
-import { median, percentile } from "./stats";
+import { median, percentile } from "../test/helpers/stats";
 import type { Server } from "./servers";
 
 export const DESIGNS = ["ours", "none", "empty", "naive", "whoami"] as const;

@@ -10,6 +10,7 @@
  * share activity through the tab bus, which would wake the idle tab.
  */
 import { chromium, type Browser, type Page } from "@playwright/test";
+import { sleep } from "../test/helpers/http";
 import { log } from "./log";
 import type { BenchSession } from "./sessions";
 
@@ -37,7 +38,7 @@ const COUNT_WAKEUPS = `(() => {
   Object.defineProperty(window, "__benchWakeups", { value: counts });
 })();`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 
 async function signedInPage(browser: Browser, appUrl: string, session: BenchSession): Promise<Page> {
   const context = await browser.newContext();

@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (via scripts/bench/run.sh, which brings up Kratos and the databases): builds the
+ * `npm run bench` (via bench/run.sh, which brings up Kratos and the databases): builds the
  * variants, runs the five measurements of issue 6 against production builds, prints one table and exits
  * non-zero when a target is missed. Flags: --quick (short rounds, for development), --profile (also CPU
  * profiles of ours vs the empty middleware), --only=gate,calls,sweeper,client, --source=worktree|head.
@@ -12,14 +12,14 @@ import { measureBundle } from "./bundle";
 import { measureCalls } from "./calls";
 import { measureClient } from "./client";
 import { DESIGNS, measureGate, measurePaired, type Design } from "./gate-overhead";
-import { median, percentile } from "./stats";
+import { median, percentile } from "../test/helpers/stats";
 import { log } from "./log";
 import { printProfiles, profileDesigns } from "./profile";
 import { startServer, type Server } from "./servers";
 import { signInMany } from "./sessions";
 import { measureSandbox } from "./sandbox";
 import { measureSweeper } from "./sweeper";
-import { scratchDatabase } from "../../test/helpers/stack";
+import { scratchDatabase } from "../test/helpers/stack";
 import { check, fmt, renderTable, type Row } from "./table";
 import { prepareVariants } from "./variants";
 
