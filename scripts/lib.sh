@@ -20,6 +20,8 @@ ensure_env_file() {
       echo "KRATOS_SECRETS_CIPHER=$(openssl rand -hex 16)"
     } > "$ENV_FILE"
   fi
+  # Secrets added after a clone's first run are appended, never overwriting what is there.
+  grep -q '^KRATOS_HOOK_SECRET=' "$ENV_FILE" || (umask 077; echo "KRATOS_HOOK_SECRET=$(openssl rand -hex 32)" >> "$ENV_FILE")
   set -a
   # shellcheck disable=SC1090
   . "$ENV_FILE"
@@ -93,6 +95,7 @@ ensure_database() {
 throwaway_secrets() {
   export SESSION_SECRET="$(openssl rand -hex 32)"
   export KRATOS_SECRETS_COOKIE="$(openssl rand -hex 24)" KRATOS_SECRETS_CIPHER="$(openssl rand -hex 16)"
+  export KRATOS_HOOK_SECRET="$(openssl rand -hex 32)"
 }
 
 # Extra app instances listen on APP_PORT + 1..N: Kratos must accept them as return URLs and CORS origins.
@@ -137,6 +140,13 @@ kratos_env() {
   export SELFSERVICE_FLOWS_REGISTRATION_UI_URL="$APP_URL/registration"
   export SELFSERVICE_FLOWS_SETTINGS_UI_URL="$APP_URL/settings"
   export SELFSERVICE_FLOWS_LOGOUT_AFTER_DEFAULT_BROWSER_RETURN_URL="$APP_URL/signed-out?reason=manual"
+  # After a profile change in Kratos' settings flow, Kratos tells the app the saved idle-timeout choice, with
+  # the shared secret in a header (app/api/internal/kratos-settings): one audit row per change, whichever
+  # form or API made it. The app's own loopback address, so the call never leaves the machine.
+  local hook_url="${APP_HOOK_URL:-http://127.0.0.1:$APP_PORT}/api/internal/kratos-settings"
+  local hook=SELFSERVICE_FLOWS_SETTINGS_AFTER_PROFILE_HOOKS_0_CONFIG # kratos.yml's hook, filled in here
+  export "${hook}_URL=$hook_url" "${hook}_BODY=file://$ROOT/kratos/hooks/settings-changed.jsonnet"
+  export "${hook}_AUTH_CONFIG_VALUE=$KRATOS_HOOK_SECRET"
   export IDENTITY_SCHEMAS="[{\"id\":\"default\",\"url\":\"file://$ROOT/kratos/identity.schema.json\"}]"
   export LOG_LEVEL="${KRATOS_LOG_LEVEL:-warning}"
 }

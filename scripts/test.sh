@@ -99,7 +99,7 @@ if [ "$ONLY" = stack ]; then
   say "stack up: app $APP_URL, Kratos $KRATOS_PUBLIC_URL (Ctrl-C stops it)"
   # For running single test files against this stack: `set -a; . .stack/test/env; set +a`. Git-ignored,
   # owner-only, and holds this run's throwaway secrets only.
-  (umask 077; for v in APP_PORT KRATOS_PUBLIC_PORT KRATOS_ADMIN_PORT KRATOS_EXTRA_RETURN_URLS APP_URL KRATOS_PUBLIC_URL KRATOS_ADMIN_URL DATABASE_URL SESSION_SECRET IDLE_POLICY \
+  (umask 077; for v in APP_PORT KRATOS_PUBLIC_PORT KRATOS_ADMIN_PORT KRATOS_EXTRA_RETURN_URLS APP_URL KRATOS_PUBLIC_URL KRATOS_ADMIN_URL DATABASE_URL SESSION_SECRET KRATOS_HOOK_SECRET IDLE_POLICY \
       KRATOS_SECRETS_COOKIE KRATOS_SECRETS_CIPHER KRATOS_DSN KRATOS_BIN NEXT_DIST_DIR; do
     printf 'export %s=%q\n' "$v" "${!v}"; done > "$STATE_DIR/env")
   wait

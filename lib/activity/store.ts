@@ -5,7 +5,7 @@ import "server-only";
 import type { PoolClient } from "pg";
 import { insertAudit } from "@/lib/audit/write";
 import { sessionEndAudit, type SessionEnd } from "@/lib/audit/events";
-import { db } from "@/lib/db/pool";
+import { db, inTransaction } from "@/lib/db/pool";
 import { enqueue } from "./outbox";
 
 export interface ActivityWrite {
@@ -67,22 +67,6 @@ async function claimRow(
     [end.sessionId, end.identityId, end.lastPath, end.absoluteDeadline, end.endReason],
   );
   return rowCount !== 0;
-}
-
-/** Runs `work` in one transaction on a pooled client: committed whole or rolled back whole. */
-async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await db().connect();
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
 }
 
 export function endSessionNow(end: SessionEnd): Promise<boolean> {

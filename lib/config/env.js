@@ -57,6 +57,13 @@ export function secretWeakness(value) {
   return null;
 }
 
+/** A secret that must be random: required, and refused when secretWeakness() finds it weak. @param {string} what */
+const randomSecret = (what) =>
+  z.string({ error: `is required: ${what}` }).superRefine((value, ctx) => {
+    const weakness = secretWeakness(value);
+    if (weakness) ctx.addIssue({ code: "custom", message: `is too weak (${weakness}): set a random value, e.g. the output of \`openssl rand -hex 32\`` });
+  });
+
 const edgeSchema = z.object({
   APP_URL: url.default("http://localhost:3000"),
   /**
@@ -76,12 +83,7 @@ const edgeSchema = z.object({
       message: "must be a loopback URL (the Kratos admin API has no authentication); set KRATOS_ADMIN_ALLOW_NON_LOOPBACK=true only behind a private network",
     }),
   KRATOS_SESSION_COOKIE: z.string().regex(/^[A-Za-z0-9_-]+$/).default("ory_kratos_session"),
-  SESSION_SECRET: z
-    .string({ error: "is required: 32+ random characters (e.g. `openssl rand -hex 32`); scripts/dev.sh writes one to .env.local" })
-    .superRefine((value, ctx) => {
-      const weakness = secretWeakness(value);
-      if (weakness) ctx.addIssue({ code: "custom", message: `is too weak (${weakness}): set a random value, e.g. the output of \`openssl rand -hex 32\`` });
-    }),
+  SESSION_SECRET: randomSecret("32+ random characters (e.g. `openssl rand -hex 32`); scripts/dev.sh writes one to .env.local"),
   IDLE_POLICY_PRESET: z.enum(/** @type {[string, ...string[]]} */ (Object.keys(PRESETS))).default("default"),
   IDLE_POLICY: z.string().optional(),
 });
@@ -91,6 +93,11 @@ const serverSchema = edgeSchema.extend({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .default("postgres://postgres@127.0.0.1:5432/app"),
+  /**
+   * Shared with Kratos, which sends it with its settings web hook (/api/internal/kratos-settings): the hook
+   * is only believed with it. Same strength rule as SESSION_SECRET; scripts/dev.sh writes one to .env.local.
+   */
+  KRATOS_HOOK_SECRET: randomSecret("32+ random characters, the value Kratos sends with its settings hook; scripts/dev.sh writes one"),
   /** "false" disables the in-process sweeper (when a separate worker runs it). */
   SWEEPER_ENABLED: z.enum(["true", "false"]).default("true"),
 });

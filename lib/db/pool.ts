@@ -2,7 +2,7 @@ import "server-only";
 /**
  * The app's PostgreSQL pool. Cached on globalThis so `next dev` hot reloads don't open a new pool each time.
  */
-import pg from "pg";
+import pg, { type PoolClient } from "pg";
 import { readServerEnv } from "@/lib/config/env.js";
 
 const globalForPool = globalThis as unknown as { __appPool?: pg.Pool };
@@ -19,4 +19,20 @@ export function db(): pg.Pool {
     globalForPool.__appPool.on("error", (error) => console.error(`[db] idle client error: ${error.message}`));
   }
   return globalForPool.__appPool;
+}
+
+/** Runs `work` in one transaction on a pooled client: committed whole or rolled back whole. */
+export async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await db().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

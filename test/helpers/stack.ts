@@ -30,7 +30,8 @@ export async function createUser(role: "user" | "admin" = "user"): Promise<TestU
   return { id, email, password };
 }
 
-function cookiesFrom(response: Response): string[] {
+/** The cookies a response sets, as `name=value` pairs for a Cookie header. */
+export function cookiesFrom(response: Response): string[] {
   return response.headers.getSetCookie().map((c) => c.split(";")[0] ?? "");
 }
 

@@ -6,6 +6,7 @@ import { redirect } from "next/navigation";
 import { recordOtherEnd } from "@/lib/activity/store";
 import { requireFreshAuthentication } from "@/lib/auth/step-up";
 import { verifySession } from "@/lib/auth/verify-session";
+import { reportPreferenceChange } from "@/lib/audit/preference-change";
 import { audit } from "@/lib/audit/write";
 import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
 import { describeSeconds } from "@/lib/format/duration";
@@ -38,11 +39,12 @@ export async function updateIdlePreference(_previous: FormResult, formData: Form
     if (error instanceof KratosUnavailableError) return { status: "error", message: "The sign-in service is unavailable; nothing was changed. Please try again." };
     throw error;
   }
-  audit({
-    eventType: "idle_preference_changed",
+  reportPreferenceChange({
     identityId: session.identityId,
     sessionId: session.sessionId,
-    metadata: { from: session.preference ?? null, to: choice },
+    to: choice,
+    via: "app_settings",
+    knownFrom: session.preference ?? null,
   });
   const jar = await cookies();
   jar.set(ACTIVITY_COOKIE, encodeRecord({ ...session.record, pref: choice }, readEdgeEnv().SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));

@@ -7,6 +7,7 @@ import { flowParams, type SearchParams } from "@/lib/auth/search-params";
 import { verifySession } from "@/lib/auth/verify-session";
 import { readPolicy } from "@/lib/config/env.js";
 import { describeSeconds } from "@/lib/format/duration";
+import { IDLE_TRAIT_FIELD, withAppOwnedFields } from "@/lib/kratos/app-owned-fields";
 import { elementsConfig } from "@/lib/kratos/elements-config";
 import { browserKratosCookies, browserFlowUrl, getSettingsFlow } from "@/lib/kratos/flows";
 import { IDLE_PREFERENCES } from "@/lib/policy/idle-rule";
@@ -43,7 +44,7 @@ export default async function SettingsPage({ searchParams }: { searchParams: Sea
       </section>
       <section aria-labelledby="account-title">
         <h2 id="account-title">Account</h2>
-        <SettingsCard flow={result.flow} config={elementsConfig()} />
+        <SettingsCard flow={withAppOwnedFields(result.flow, { [IDLE_TRAIT_FIELD]: session.preference ?? null })} config={elementsConfig()} />
       </section>
       <section aria-labelledby="danger-title">
         <h2 id="danger-title">Delete account</h2>

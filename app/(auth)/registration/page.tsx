@@ -3,6 +3,7 @@ import { CookiesOff } from "@/components/auth/cookies-off";
 import { RegistrationCard } from "@/components/auth/flow-card";
 import { afterCsrfFailure, flowStartUrl, retryPath } from "@/lib/auth/flow-restart";
 import { flowParams, type SearchParams } from "@/lib/auth/search-params";
+import { withAppOwnedFields } from "@/lib/kratos/app-owned-fields";
 import { elementsConfig } from "@/lib/kratos/elements-config";
 import { browserKratosCookies, getRegistrationFlow } from "@/lib/kratos/flows";
 
@@ -20,7 +21,7 @@ export default async function RegistrationPage({ searchParams }: { searchParams:
   }
   return (
     <main className="auth-page">
-      <RegistrationCard flow={result.flow} config={elementsConfig()} />
+      <RegistrationCard flow={withAppOwnedFields(result.flow, "omitted")} config={elementsConfig()} />
     </main>
   );
 }
