@@ -130,10 +130,13 @@ migrate_app() {
   (cd "$ROOT" && node --import tsx db/migrate.ts) || die "app migrations failed"
 }
 
-# Starts Kratos in the background; its pid goes to $STATE_DIR/kratos.pid.
+# Starts Kratos in the background; its pid goes to $STATE_DIR/kratos.pid. KRATOS_MODE=prod (scripts/prod-lib.sh):
+# without --dev, with the production overlay kratos/kratos.prod.yml.
 start_kratos() {
+  local mode=(-c "$ROOT/kratos/kratos.yml" --dev)
+  [ "${KRATOS_MODE:-dev}" = prod ] && mode=(-c "$ROOT/kratos/kratos.yml" -c "$ROOT/kratos/kratos.prod.yml")
   say "starting Kratos $("$KRATOS_BIN" version 2>/dev/null | awk '/Version/ {print $2}') (public $KRATOS_PUBLIC_URL, admin $KRATOS_ADMIN_URL)"
-  (kratos_env; exec setsid "$KRATOS_BIN" serve -c "$ROOT/kratos/kratos.yml" --dev --sqa-opt-out >"$STATE_DIR/kratos.log" 2>&1) &
+  (kratos_env; exec setsid "$KRATOS_BIN" serve "${mode[@]}" --sqa-opt-out >"$STATE_DIR/kratos.log" 2>&1) &
   echo $! > "$STATE_DIR/kratos.pid"
   wait_http "$KRATOS_ADMIN_URL/admin/health/ready" 60 || { tail -30 "$STATE_DIR/kratos.log" >&2; die "Kratos did not become ready"; }
 }
