@@ -139,7 +139,7 @@ if [ "$ONLY" = all ] || [ "$ONLY" = production ] || [ "$ONLY" = production-stack
   stage "production shape (Caddy HTTPS, two app instances, Kratos without --dev; e2e/production/)"
   cleanup; trap - EXIT INT TERM
   ensure_chromium
-  export PLAYWRIGHT_JSON="$RESULTS/production.json" PROD_REUSE_BUILD="$([ "$ONLY" = all ] && echo 1 || echo 0)"
+  export PLAYWRIGHT_JSON="$RESULTS/production.json" PROD_REUSE_BUILD="${PROD_REUSE_BUILD:-$([ "$ONLY" = all ] && echo 1 || echo 0)}"
   STACK_NAME="$STACK_NAME" bash "$ROOT/scripts/test-production.sh" "$([ "$ONLY" = production-stack ] && echo stack)" || failed=1
   if [ -f "$RESULTS/production.json" ]; then
     PASS[production]="$(node -e 'const s=require(process.argv[1]).stats; console.log(s.expected)' "$RESULTS/production.json")"

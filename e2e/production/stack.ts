@@ -50,10 +50,17 @@ export function pidOf(name: string): number {
   return Number(readFileSync(path.join(STATE_DIR, `${name}.pid`), "utf8").trim());
 }
 
+/** Running, and not a zombie (an exited process nobody reaped yet still answers kill(pid, 0)). */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ...": the state follows the last ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
   }
