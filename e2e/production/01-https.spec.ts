@@ -60,7 +60,7 @@ test("sign-in over HTTPS on one origin: Secure, HttpOnly, SameSite cookies; HSTS
   expect((await whoami(kratosCookie)).status).toBe(401);
 });
 
-test("Kratos' CSRF check holds through the proxy; its admin API is not reachable on the origin", async ({ request }) => {
+test("Kratos' CSRF check holds through the proxy; its admin API and the internal channel are not on the origin", async ({ request }) => {
   const init = await request.get("/.ory/self-service/login/browser", { headers: { accept: "application/json" } });
   expect(init.status()).toBe(200);
   const flow = (await init.json()) as { id: string; ui: { action: string } };
@@ -74,9 +74,11 @@ test("Kratos' CSRF check holds through the proxy; its admin API is not reachable
   expect(forged.status).toBe(403);
   expect(await forged.text()).toContain("security_csrf_violation");
 
-  for (const path of ["/.ory/admin/identities", "/.ory/admin/health/ready"]) {
-    const admin = await fetch(`${ORIGIN}${path}`);
-    expect(admin.status, `${path} is not served on the public origin`).toBe(404);
-    await admin.body?.cancel();
+  // Neither Kratos' admin API nor the app's internal channel is routed by the proxy.
+  for (const path of ["/.ory/admin/identities", "/.ory/admin/health/ready", "/api/internal/activity", "/api/internal/events"]) {
+    const closed = await fetch(`${ORIGIN}${path}`);
+    expect(closed.status, `${path} is not served on the public origin`).toBe(404);
+    expect(closed.headers.get("x-upstream"), `${path} never reached an app instance`).toBeNull();
+    await closed.body?.cancel();
   }
 });
