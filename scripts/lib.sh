@@ -89,6 +89,18 @@ ensure_database() {
   fi
 }
 
+# Both databases (created if missing; `fresh` drops them first), the Kratos binary, both migrations.
+prepare_databases() {
+  local db
+  for db in "$APP_DB" "$KRATOS_DB"; do
+    [ "${1:-}" != fresh ] || dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$db" 2>/dev/null || true
+    ensure_database "$db"
+  done
+  ensure_kratos_binary
+  migrate_kratos
+  migrate_app
+}
+
 ensure_kratos_binary() {
   KRATOS_BIN="$(bash "$ROOT/scripts/build-go-tool.sh" kratos)" || die "building Kratos failed (see the messages above)"
   export KRATOS_BIN

@@ -36,13 +36,7 @@ cleanup() {
 prod_check_ports # before anything is dropped: a busy port means another run owns these databases
 trap cleanup EXIT INT TERM
 
-for db in "$APP_DB" "$KRATOS_DB"; do
-  dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$db" 2>/dev/null || true
-  ensure_database "$db"
-done
-ensure_kratos_binary
-migrate_kratos
-migrate_app
+prepare_databases fresh
 if [ "${PROD_REUSE_BUILD:-0}" = 1 ] && [ -f "$ROOT/$NEXT_DIST_DIR/BUILD_ID" ]; then
   say "using the production build in $NEXT_DIST_DIR"
 else
