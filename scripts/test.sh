@@ -4,7 +4,8 @@
 #   -> production (the same build behind Caddy HTTPS, two instances, Kratos without --dev: scripts/test-production.sh)
 # The run uses its own ports (3100/4533/4534; tests' extra instances on 3101-3109 and 4633/4634), databases (app_test, kratos_test) and build folder
 # (.next-test), so it never collides with a running `npm run dev`. Pass a stage name to run one stage
-# (unit | integration | resilience | e2e | production); the default runs all of them and prints a summary.
+# (unit | integration | resilience | e2e | production; `stack` and `production-stack` keep a stack up); the default
+# runs all of them and prints a summary.
 set -euo pipefail
 # TEST_STACK_NAME lets a second test stack run beside this one (own ports via TEST_*_PORT, own databases,
 # own build folder), e.g. for parallel work; the default is the one `npm test` uses.
