@@ -7,8 +7,21 @@ import { defineConfig } from "@playwright/test";
  */
 const baseURL = process.env.E2E_BASE_URL ?? "http://localhost:3100";
 
+/** Launch flags that work for Debian's Chromium here (also used by e2e/production/playwright.config.ts). */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
+
 export default defineConfig({
   testDir: "e2e",
+  // The production shape has its own stack and config (scripts/test-production.sh).
+  testIgnore: "production/**",
   forbidOnly: true,
   retries: 0,
   workers: 1,
@@ -21,15 +34,7 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
 });

@@ -35,10 +35,7 @@ ensure_chromium
 ensure_postgres
 check_ports
 STARTED=1
-reset_databases
-ensure_kratos_binary
-migrate_kratos
-migrate_app
+prepare_databases fresh
 start_kratos
 
 status=0

@@ -12,11 +12,7 @@ load_stack_config
 check_ports
 ensure_node_modules
 ensure_postgres
-ensure_database "$APP_DB"
-ensure_database "$KRATOS_DB"
-ensure_kratos_binary
-migrate_kratos
-migrate_app
+prepare_databases
 
 cleanup() {
   trap - EXIT INT TERM

@@ -105,13 +105,16 @@ allow_extra_app_ports() {
   export KRATOS_EXTRA_RETURN_URLS="${urls%,}"
 }
 
-# A run of its own (tests, bench) starts from empty databases: drop this stack's two and create them again.
-reset_databases() {
+# Both databases (created if missing; `fresh` drops them first), the Kratos binary, both migrations.
+prepare_databases() {
   local db
   for db in "$APP_DB" "$KRATOS_DB"; do
-    dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$db" 2>/dev/null || true
+    [ "${1:-}" != fresh ] || dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$db" 2>/dev/null || true
     ensure_database "$db"
   done
+  ensure_kratos_binary
+  migrate_kratos
+  migrate_app
 }
 
 ensure_kratos_binary() {
@@ -162,10 +165,13 @@ migrate_app() {
   (cd "$ROOT" && node --import tsx db/migrate.ts) || die "app migrations failed"
 }
 
-# Starts Kratos in the background; its pid goes to $STATE_DIR/kratos.pid.
+# Starts Kratos in the background; its pid goes to $STATE_DIR/kratos.pid. KRATOS_MODE=prod (scripts/prod-lib.sh):
+# without --dev, with the production overlay kratos/kratos.prod.yml.
 start_kratos() {
+  local mode=(-c "$ROOT/kratos/kratos.yml" --dev)
+  [ "${KRATOS_MODE:-dev}" = prod ] && mode=(-c "$ROOT/kratos/kratos.yml" -c "$ROOT/kratos/kratos.prod.yml")
   say "starting Kratos $("$KRATOS_BIN" version 2>/dev/null | awk '/Version/ {print $2}') (public $KRATOS_PUBLIC_URL, admin $KRATOS_ADMIN_URL)"
-  (kratos_env; exec setsid "$KRATOS_BIN" serve -c "$ROOT/kratos/kratos.yml" --dev --sqa-opt-out >"$STATE_DIR/kratos.log" 2>&1) &
+  (kratos_env; exec setsid "$KRATOS_BIN" serve "${mode[@]}" --sqa-opt-out >"$STATE_DIR/kratos.log" 2>&1) &
   echo $! > "$STATE_DIR/kratos.pid"
   wait_http "$KRATOS_ADMIN_URL/admin/health/ready" 60 || { tail -30 "$STATE_DIR/kratos.log" >&2; die "Kratos did not become ready"; }
 }

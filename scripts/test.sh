@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # `npm test`: every test, on a fresh clone, against the real services.
 #   typecheck -> lint -> unit -> (Kratos + PostgreSQL + production build) -> integration -> resilience -> e2e (Chromium)
+#   -> production (the same build behind Caddy HTTPS, two instances, Kratos without --dev: scripts/test-production.sh)
 # The run uses its own ports (3100/4533/4534; tests' extra instances on 3101-3109 and 4633/4634), databases (app_test, kratos_test) and build folder
 # (.next-test), so it never collides with a running `npm run dev`. Pass a stage name to run one stage
-# (unit | integration | resilience | e2e); the default runs all of them and prints a summary.
+# (unit | integration | resilience | e2e | production; `stack` and `production-stack` keep a stack up); the default
+# runs all of them and prints a summary.
 set -euo pipefail
 # TEST_STACK_NAME lets a second test stack run beside this one (own ports via TEST_*_PORT, own databases,
 # own build folder), e.g. for parallel work; the default is the one `npm test` uses.
@@ -57,10 +59,7 @@ start_stack() {
   ensure_postgres
   check_ports # before anything is dropped: a busy port means another run owns these databases
   STARTED=1
-  reset_databases
-  ensure_kratos_binary
-  migrate_kratos
-  migrate_app
+  prepare_databases fresh
   start_kratos
   seed_demo_accounts
 }
@@ -124,10 +123,24 @@ if [ "$ONLY" = all ] || [ "$ONLY" = e2e ]; then
   fi
 fi
 
+if [ "$ONLY" = all ] || [ "$ONLY" = production ] || [ "$ONLY" = production-stack ]; then
+  # The production shape (scripts/test-production.sh): its own stack; the dev-shaped one is stopped first
+  # (2 cores). The full run reuses the build it has just tested; a stage-only run builds.
+  stage "production shape (Caddy HTTPS, two app instances, Kratos without --dev; e2e/production/)"
+  cleanup; trap - EXIT INT TERM
+  ensure_chromium
+  export PLAYWRIGHT_JSON="$RESULTS/production.json" PROD_REUSE_BUILD="${PROD_REUSE_BUILD:-$([ "$ONLY" = all ] && echo 1 || echo 0)}"
+  STACK_NAME="$STACK_NAME" bash "$ROOT/scripts/test-production.sh" "$([ "$ONLY" = production-stack ] && echo stack)" || failed=1
+  if [ -f "$RESULTS/production.json" ]; then
+    PASS[production]="$(node -e 'const s=require(process.argv[1]).stats; console.log(s.expected)' "$RESULTS/production.json")"
+    FAIL[production]="$(node -e 'const s=require(process.argv[1]).stats; console.log(s.unexpected + s.flaky)' "$RESULTS/production.json")"
+  fi
+fi
+
 total_pass=0; total_fail=0
 echo
 echo "Test summary"
-for kind in unit integration resilience e2e; do
+for kind in unit integration resilience e2e production; do
   [ -n "${PASS[$kind]:-}${FAIL[$kind]:-}" ] || continue
   printf '  %-12s %4s passed, %s failed\n' "$kind" "${PASS[$kind]:-0}" "${FAIL[$kind]:-0}"
   total_pass=$((total_pass + ${PASS[$kind]:-0})); total_fail=$((total_fail + ${FAIL[$kind]:-0}))

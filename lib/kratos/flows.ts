@@ -78,7 +78,9 @@ export function browserFlowUrl(
   flow: "login" | "registration" | "settings",
   params: { returnTo?: string; refresh?: boolean; aal?: "aal1" | "aal2" } = {},
 ): string {
-  const url = new URL(`/self-service/${flow}/browser`, readEdgeEnv().KRATOS_PUBLIC_URL);
+  // Relative to the public URL's path: behind the proxy Kratos lives under a prefix (https://host/.ory).
+  const base = readEdgeEnv().KRATOS_PUBLIC_URL.replace(/\/*$/, "/");
+  const url = new URL(`self-service/${flow}/browser`, base);
   if (params.returnTo) url.searchParams.set("return_to", params.returnTo);
   if (params.refresh) url.searchParams.set("refresh", "true");
   if (params.aal) url.searchParams.set("aal", params.aal);
