@@ -22,6 +22,8 @@ prod_config() {
   export KRATOS_PUBLIC_INTERNAL_URL="http://127.0.0.1:$KRATOS_PUBLIC_PORT"
   export KRATOS_ADMIN_URL="http://127.0.0.1:$KRATOS_ADMIN_PORT" SERVE_ADMIN_BASE_URL="http://127.0.0.1:$KRATOS_ADMIN_PORT/"
   export KRATOS_MODE=prod KRATOS_EXTRA_RETURN_URLS=""
+  # Kratos' settings hook goes straight to the first instance on loopback (Caddy never forwards /api/internal/*).
+  export APP_HOOK_URL="${APP_HOOK_URL:-http://127.0.0.1:${PROD_APP_PORTS%% *}}"
   load_stack_config
   local upstreams="" p
   for p in $PROD_APP_PORTS; do upstreams="$upstreams 127.0.0.1:$p"; done
