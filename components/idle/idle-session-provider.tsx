@@ -2,10 +2,12 @@
 /**
  * Mounted on signed-in pages (app/(app)/layout.tsx). Runs the IdleController and shows the warning.
  * useIdleSession() gives children `lease(promise)` for long operations and the current phase.
+ * IMPORTANT: one controller per tab. The layout stays mounted across client navigations, and the controller
+ * is created once (not per pathname): a navigation is only `setPath`, so the tab keeps its id on the tab bus,
+ * its channel and its one timer.
  */
 import { usePathname } from "next/navigation";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
-import type { Deadlines } from "@/lib/client/deadlines";
 import type { FormResult } from "@/lib/forms/result";
 import { IdleController, type Phase } from "./controller";
 import { IdleWarningDialog } from "./idle-warning-dialog";
@@ -23,24 +25,32 @@ export function useIdleSession(): IdleSessionValue {
   return value;
 }
 
-export function IdleSessionProvider({ children, signOutAction }: { children: React.ReactNode; signOutAction: () => Promise<FormResult> }) {
+interface ProviderProps {
+  children: React.ReactNode;
+  signOutAction: () => Promise<FormResult>;
+}
+
+export function IdleSessionProvider({ children, signOutAction }: ProviderProps) {
   const pathname = usePathname();
+  const [firstPath] = useState(pathname);
   const [phase, setPhase] = useState<Phase>({ kind: "active" });
-  const [deadlines, setDeadlines] = useState<Deadlines | null>(null);
+  const [area, setArea] = useState<string | undefined>(undefined);
   const controller = useRef<IdleController | null>(null);
 
   useEffect(() => {
-    const c = new IdleController({
-      path: pathname,
-      onPhase: (p, d) => {
-        setPhase(p);
-        setDeadlines(d);
-      },
+    const c = new IdleController(firstPath, (p, a) => {
+      setPhase(p);
+      setArea(a);
     });
     controller.current = c;
     c.start();
-    return () => c.stop();
-  }, [pathname]);
+    return () => {
+      c.stop();
+      controller.current = null;
+    };
+  }, [firstPath]);
+
+  useEffect(() => controller.current?.setPath(pathname), [pathname]);
 
   const lease = useCallback(<T,>(work: Promise<T>) => controller.current?.lease(work) ?? work, []);
   const value = useMemo(() => ({ phase, lease }), [phase, lease]);
@@ -50,7 +60,7 @@ export function IdleSessionProvider({ children, signOutAction }: { children: Rea
       {children}
       <IdleWarningDialog
         phase={phase}
-        area={deadlines?.area}
+        area={area}
         onStillHere={() => controller.current?.stillHere()}
         signOutAction={signOutAction}
         returnTo={pathname}

@@ -8,7 +8,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { secondsLeft } from "@/lib/client/deadlines";
 import type { FormResult } from "@/lib/forms/result";
-import type { Phase } from "./controller";
+import type { Phase } from "@/lib/client/idle-machine";
 import { SignOutButton } from "./sign-out-button";
 
 interface Props {
