@@ -66,6 +66,11 @@ export class IdleController {
     return this.send({ type: "still-here" });
   }
 
+  /** A sign-out was submitted in this tab: its redirect, not a "leave" answer, takes the tab away. */
+  signingOut(): void {
+    void this.send({ type: "signing-out" });
+  }
+
   /** Keeps the session alive while `work` runs (uploads, long exports), still bounded by the absolute lifetime. */
   async lease<T>(work: Promise<T>): Promise<T> {
     void this.send({ type: "lease-start" });

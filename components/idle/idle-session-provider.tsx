@@ -7,23 +7,13 @@
  * its channel and its one timer.
  */
 import { usePathname } from "next/navigation";
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { FormResult } from "@/lib/forms/result";
 import { IdleController, type Phase } from "./controller";
+import { IdleSessionContext } from "./idle-context";
 import { IdleWarningDialog } from "./idle-warning-dialog";
 
-interface IdleSessionValue {
-  phase: Phase;
-  lease: <T>(work: Promise<T>) => Promise<T>;
-}
-
-const IdleSessionContext = createContext<IdleSessionValue | null>(null);
-
-export function useIdleSession(): IdleSessionValue {
-  const value = useContext(IdleSessionContext);
-  if (!value) throw new Error("useIdleSession() must be used inside <IdleSessionProvider>");
-  return value;
-}
+export { useIdleSession } from "./idle-context";
 
 interface ProviderProps {
   children: React.ReactNode;
@@ -53,7 +43,8 @@ export function IdleSessionProvider({ children, signOutAction }: ProviderProps) 
   useEffect(() => controller.current?.setPath(pathname), [pathname]);
 
   const lease = useCallback(<T,>(work: Promise<T>) => controller.current?.lease(work) ?? work, []);
-  const value = useMemo(() => ({ phase, lease }), [phase, lease]);
+  const signingOut = useCallback(() => controller.current?.signingOut(), []);
+  const value = useMemo(() => ({ phase, lease, signingOut }), [phase, lease, signingOut]);
 
   return (
     <IdleSessionContext.Provider value={value}>

@@ -597,6 +597,41 @@ table("the warning answered, leases, stop", [
   },
 ]);
 
+const REVOKED = "/signed-out?reason=revoked&area=%2Fdashboard";
+
+table("a sign-out submitted in this tab", [
+  {
+    name: "the sign-out is submitted: the timer also wakes when the hold ends",
+    event: { type: "signing-out" },
+    now: 5 * SEC,
+    commands: [arm(15 * SEC)],
+    after: { holdLeaveUntil: 15 * SEC },
+  },
+  {
+    name: "a heartbeat the sign-out overtook answers 'leave': no navigation (the sign-out's redirect goes)",
+    before: { holdLeaveUntil: 15 * SEC, timerAt: 15 * SEC },
+    event: answer("heartbeat", "none", 5 * SEC, { kind: "leave", url: REVOKED }),
+    now: 5_400,
+    commands: [],
+    after: { leaving: false, timerAt: 15 * SEC },
+  },
+  {
+    name: "the hold ends with the tab still here (the sign-out failed): ask the server",
+    before: { holdLeaveUntil: 15 * SEC, timerAt: 15 * SEC },
+    event: { type: "timer" },
+    now: 15 * SEC,
+    commands: [sync("poll")],
+    after: { holdLeaveUntil: null },
+  },
+  {
+    name: "a 'leave' answer once the hold is over: the tab leaves",
+    before: { holdLeaveUntil: 15 * SEC },
+    event: answer("poll", "none", 15 * SEC, { kind: "leave", url: REVOKED }),
+    now: 15_200,
+    commands: leaveCommands(REVOKED),
+  },
+]);
+
 /** Runs events through the machine in order, each at its time; gives the last state and all commands. */
 function run(s: IdleState, steps: [number, IdleEvent][]): [IdleState, Command[][]] {
   const all: Command[][] = [];

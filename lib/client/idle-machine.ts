@@ -15,6 +15,8 @@
  *   it asks again, and the server ends the session (revocation in Kratos, audit) and names the page to show.
  * - Waking up (visible, bfcache restore, online, resume, a timer that fired late: sleep) asks the server first.
  * - One machine per tab: a client navigation is a `path` event, not a new machine (same tab id, same bus).
+ * - A sign-out submitted in this tab holds any "leave" for a moment: a heartbeat that the sign-out overtook
+ *   answers 401, and navigating on it would abort the sign-out's own redirect (IdleState.holdLeaveUntil).
  */
 import { heartbeatInterval, secondsLeft, type SessionStatus } from "./deadlines";
 import {
@@ -30,6 +32,8 @@ export type { Command, IdleEvent, IdleState, Phase, SyncAfter, SyncAnswer, SyncK
 export const LATE_MS = 2_000;
 /** After a failed request ("retry": offline, 5xx, timeout): ask again this much later. Never a sign-out. */
 export const RETRY_MS = 5_000;
+/** A sign-out submitted in this tab has this long to take the tab away itself (its redirect). */
+export const SIGN_OUT_HOLD_MS = 10_000;
 /** Input is looked at once a second at most. */
 export const INPUT_THROTTLE_MS = 1_000;
 
@@ -45,6 +49,7 @@ export function initialState(tab: string, path: string, visible: boolean): IdleS
     inputSinceHeartbeat: false,
     leases: 0,
     confirming: null,
+    holdLeaveUntil: null,
     leaving: false,
     stopped: false,
   };
@@ -64,6 +69,7 @@ export function reduce(s: IdleState, e: IdleEvent, now: number): Step {
     case "pageshow": return e.persisted ? wake(s, e.visible, now) : [{ ...s, visible: e.visible }, []];
     case "hide": return post(s, { type: "closed", tab: s.tab });
     case "still-here": return onStillHere(s, now);
+    case "signing-out": return schedule({ ...s, holdLeaveUntil: now + SIGN_OUT_HOLD_MS }, now);
     case "lease-start": return onLeaseStart(s, now);
     case "lease-end": return onLeaseEnd(s, now);
     case "lease-tick": return s.leases > 0 ? sync(s, now, "lease") : [s, []];
@@ -90,6 +96,7 @@ function onTimer(s: IdleState, now: number): Step {
   const d = s.deadlines;
   const late = s.timerAt !== null && now - s.timerAt > LATE_MS;
   const fired: IdleState = { ...s, timerAt: null };
+  if (s.holdLeaveUntil !== null && now >= s.holdLeaveUntil) return sync({ ...fired, holdLeaveUntil: null }, now, "poll");
   if (!d || late) return sync(fired, now, "poll"); // woke from sleep (or a throttled tab): ask first
   // At a deadline: the server ends the session (revocation, audit) and names the page to show.
   if (now >= d.absoluteAt || (d.idleAt !== null && now >= d.idleAt)) return sync(fired, now, "poll");
@@ -110,6 +117,8 @@ function onAnswer(s: IdleState, e: Extract<IdleEvent, { type: "answer" }>, now: 
   if (s.leaving) return [settled, []];
   const answer = e.answer;
   const hint = e.after === "confirm" ? s.confirming : null;
+  // A sign-out submitted here leaves by its own redirect; the timer asks again when the hold ends.
+  if (answer.kind === "leave" && s.holdLeaveUntil !== null && now < s.holdLeaveUntil) return [settled, []];
   if (answer.kind === "leave") return leave(settled, leaveTo(answer.url, hint));
   if (answer.kind === "retry") return arm(settled, now + RETRY_MS); // never a sign-out by itself
   const applied = apply(settled, answer.status, e.sentAt, now);

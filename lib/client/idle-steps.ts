@@ -42,8 +42,9 @@ export function schedule(s: IdleState, now: number): Step {
   const d = s.deadlines;
   if (!d) return [s, []];
   if (s.phase.kind === "warning") return arm(s, now + msToNextTick(d.idleAt ?? now, now));
-  const points = [d.warnAt, d.absoluteWarnAt, d.absoluteAt, d.idleAt].filter((p): p is number => p !== null && p > now);
-  return arm(s, points.length ? Math.min(...points) : now + 1_000);
+  const points = [d.warnAt, d.absoluteWarnAt, d.absoluteAt, d.idleAt, s.holdLeaveUntil];
+  const ahead = points.filter((p): p is number => p !== null && p > now);
+  return arm(s, ahead.length ? Math.min(...ahead) : now + 1_000);
 }
 
 /** New deadlines from the server (or another tab): a warning they no longer call for closes. */

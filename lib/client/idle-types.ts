@@ -44,6 +44,12 @@ export interface IdleState {
   readonly leases: number;
   /** a sign-out heard on the bus being checked with the server: the other tab's page, else null */
   readonly confirming: string | null;
+  /**
+   * Set when the user submits a sign-out in this tab: until then a "leave" answer does not navigate, so the
+   * sign-out request (and its redirect to the manual sign-out page) is not aborted by the tab's own leaving.
+   * At that time the tab asks the server again (a sign-out that failed leaves the tab working as before).
+   */
+  readonly holdLeaveUntil: number | null;
   readonly leaving: boolean;
   readonly stopped: boolean;
 }
@@ -64,6 +70,8 @@ export type IdleEvent =
   /** `pagehide`, or Page Lifecycle `freeze` */
   | { type: "hide" }
   | { type: "still-here" }
+  /** the user submitted a sign-out in this tab (sign-out-button.tsx) */
+  | { type: "signing-out" }
   | { type: "lease-start" }
   | { type: "lease-end" }
   | { type: "lease-tick" }
