@@ -14,7 +14,8 @@ export const SYNC_TIMEOUT_MS = 8_000;
  */
 export async function syncSession(kind: SyncKind, paths: readonly string[]): Promise<SyncAnswer> {
   try {
-    const init: RequestInit = { cache: "no-store", credentials: "same-origin", signal: AbortSignal.timeout(SYNC_TIMEOUT_MS) };
+    const signal = AbortSignal.timeout(SYNC_TIMEOUT_MS);
+    const init: RequestInit = { cache: "no-store", credentials: "same-origin", signal };
     const response =
       kind === "poll"
         ? await fetch("/api/session", init)
@@ -37,7 +38,12 @@ export async function syncSession(kind: SyncKind, paths: readonly string[]): Pro
 }
 
 /** POST /api/session/events: "warning shown/answered" for the admins' friction insights; fire and forget. */
-export function reportWarning(type: "warning_shown" | "warning_answered", path: string, area: string, secondsLeft: number): void {
+export function reportWarning(
+  type: "warning_shown" | "warning_answered",
+  path: string,
+  area: string,
+  secondsLeft: number,
+): void {
   void fetch("/api/session/events", {
     method: "POST",
     credentials: "same-origin",

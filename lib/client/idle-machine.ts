@@ -96,7 +96,8 @@ function onTimer(s: IdleState, now: number): Step {
   const d = s.deadlines;
   const late = s.timerAt !== null && now - s.timerAt > LATE_MS;
   const fired: IdleState = { ...s, timerAt: null };
-  if (s.holdLeaveUntil !== null && now >= s.holdLeaveUntil) return sync({ ...fired, holdLeaveUntil: null }, now, "poll");
+  const holdOver = s.holdLeaveUntil !== null && now >= s.holdLeaveUntil;
+  if (holdOver) return sync({ ...fired, holdLeaveUntil: null }, now, "poll"); // a sign-out here that did not leave
   if (!d || late) return sync(fired, now, "poll"); // woke from sleep (or a throttled tab): ask first
   // At a deadline: the server ends the session (revocation, audit) and names the page to show.
   if (now >= d.absoluteAt || (d.idleAt !== null && now >= d.idleAt)) return sync(fired, now, "poll");
