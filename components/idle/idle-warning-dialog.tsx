@@ -8,7 +8,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { secondsLeft } from "@/lib/client/deadlines";
 import type { FormResult } from "@/lib/forms/result";
-import type { Phase } from "./controller";
+import type { Phase } from "@/lib/client/idle-machine";
 import { SignOutButton } from "./sign-out-button";
 
 interface Props {
@@ -23,7 +23,6 @@ export function IdleWarningDialog({ phase, area, returnTo, onStillHere, signOutA
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descId = useId();
-  const [busy, setBusy] = useState(false);
   const open = phase.kind !== "active";
 
   useEffect(() => {
@@ -32,12 +31,6 @@ export function IdleWarningDialog({ phase, area, returnTo, onStillHere, signOutA
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
   }, [open]);
-
-  const left = phase.kind === "warning" ? secondsLeft(phase.idleAt, phase.at) : 0;
-  // The live region's text changes only at the start, 30 s and 10 s, so it is announced only then.
-  const spoken = phase.kind !== "warning" ? 0 : left > 30 ? phase.startLeft : left > 10 ? Math.min(30, phase.startLeft) : Math.min(10, phase.startLeft);
-  const announcement = phase.kind === "warning" ? `You'll be signed out in ${spoken} seconds for security.` : "";
-  const loginAgain = `/login?refresh=true&return_to=${encodeURIComponent(returnTo)}`;
 
   return (
     <dialog
@@ -51,48 +44,81 @@ export function IdleWarningDialog({ phase, area, returnTo, onStillHere, signOutA
       onCancel={(event) => event.preventDefault() /* Escape must not silently dismiss a security prompt */}
     >
       {phase.kind === "absolute-warning" ? (
-        <>
-          <h2 id={titleId}>Your session is about to end</h2>
-          <p id={descId}>
-            For security, sessions last a limited time. Sign in again now to keep working without interruption.
-          </p>
-          <div className="idle-dialog-actions">
-            <a className="button" href={loginAgain} autoFocus>
-              Sign in again now
-            </a>
-          </div>
-        </>
+        <AbsoluteWarning titleId={titleId} descId={descId} returnTo={returnTo} />
       ) : (
-        <>
-          <h2 id={titleId}>Are you still here?</h2>
-          <p id={descId}>
-            You&apos;ll be signed out in <strong data-testid="idle-countdown">{left}</strong> seconds for security
-            {area && area !== "normal pages" ? ` (${area} signs you out sooner)` : ""}.
-          </p>
-          <p className="visually-hidden" aria-live="assertive" aria-atomic="true">
-            {announcement}
-          </p>
-          <div className="idle-dialog-actions">
-            <button
-              type="button"
-              autoFocus
-              disabled={busy}
-              onClick={async () => {
-                setBusy(true);
-                try {
-                  await onStillHere();
-                } finally {
-                  setBusy(false);
-                }
-              }}
-            >
-              I&apos;m here, keep me signed in
-            </button>
-            {/* Clears the drafts too: a manual sign-out keeps none. /signed-out tells the other tabs. */}
-            <SignOutButton action={signOutAction} label="Sign me out" />
-          </div>
-        </>
+        <StillHere
+          ids={{ titleId, descId }}
+          phase={phase}
+          area={area}
+          onStillHere={onStillHere}
+          signOutAction={signOutAction}
+        />
       )}
     </dialog>
+  );
+}
+
+/** Before the absolute deadline, which cannot be extended: sign in again now. */
+function AbsoluteWarning({ titleId, descId, returnTo }: { titleId: string; descId: string; returnTo: string }) {
+  const loginAgain = `/login?refresh=true&return_to=${encodeURIComponent(returnTo)}`;
+  return (
+    <>
+      <h2 id={titleId}>Your session is about to end</h2>
+      <p id={descId}>
+        For security, sessions last a limited time. Sign in again now to keep working without interruption.
+      </p>
+      <div className="idle-dialog-actions">
+        <a className="button" href={loginAgain} autoFocus>
+          Sign in again now
+        </a>
+      </div>
+    </>
+  );
+}
+
+/** The live region's number changes only at the start, 30 s and 10 s, so it is announced only then. */
+function spokenSeconds(phase: Phase, left: number): number {
+  if (phase.kind !== "warning") return 0;
+  if (left > 30) return phase.startLeft;
+  return left > 10 ? Math.min(30, phase.startLeft) : Math.min(10, phase.startLeft);
+}
+
+interface StillHereProps extends Pick<Props, "area" | "onStillHere" | "signOutAction"> {
+  ids: { titleId: string; descId: string };
+  phase: Phase;
+}
+
+/** "Are you still here?" with the countdown, "I'm here" and "Sign me out". */
+function StillHere({ ids, phase, area, onStillHere, signOutAction }: StillHereProps) {
+  const [busy, setBusy] = useState(false);
+  const left = phase.kind === "warning" ? secondsLeft(phase.idleAt, phase.at) : 0;
+  const spoken = spokenSeconds(phase, left);
+  const announcement = phase.kind === "warning" ? `You'll be signed out in ${spoken} seconds for security.` : "";
+  const answer = async () => {
+    setBusy(true);
+    try {
+      await onStillHere();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <h2 id={ids.titleId}>Are you still here?</h2>
+      <p id={ids.descId}>
+        You&apos;ll be signed out in <strong data-testid="idle-countdown">{left}</strong> seconds for security
+        {area && area !== "normal pages" ? ` (${area} signs you out sooner)` : ""}.
+      </p>
+      <p className="visually-hidden" aria-live="assertive" aria-atomic="true">
+        {announcement}
+      </p>
+      <div className="idle-dialog-actions">
+        <button type="button" autoFocus disabled={busy} onClick={answer}>
+          I&apos;m here, keep me signed in
+        </button>
+        {/* Clears the drafts too: a manual sign-out keeps none. /signed-out tells the other tabs. */}
+        <SignOutButton action={signOutAction} label="Sign me out" />
+      </div>
+    </>
   );
 }

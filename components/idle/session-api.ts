@@ -1,17 +1,9 @@
 /**
  * The browser's calls to the app's session endpoints, and how their answers read. No state, no timers:
- * the IdleController (controller.ts) decides what to do with them.
+ * the idle state machine (lib/client/idle-machine.ts) decides what to do with them.
  */
-import type { SessionStatus } from "@/lib/client/deadlines";
-
-export type SyncKind = "poll" | "heartbeat" | "still-here" | "lease";
-
-export type SyncAnswer =
-  | { kind: "status"; status: SessionStatus }
-  /** the server ended the session (or wants a sign-in): go here */
-  | { kind: "leave"; url: string }
-  /** offline, 5xx, 503 from a Kratos outage: never a sign-out by itself; ask again later */
-  | { kind: "retry" };
+import { parseSessionStatus } from "@/lib/client/deadlines";
+import type { SyncAnswer, SyncKind } from "@/lib/client/idle-types";
 
 /** A request the server has not answered by then is given up (and asked again later): never a hung tab. */
 export const SYNC_TIMEOUT_MS = 8_000;
@@ -22,7 +14,8 @@ export const SYNC_TIMEOUT_MS = 8_000;
  */
 export async function syncSession(kind: SyncKind, paths: readonly string[]): Promise<SyncAnswer> {
   try {
-    const init: RequestInit = { cache: "no-store", credentials: "same-origin", signal: AbortSignal.timeout(SYNC_TIMEOUT_MS) };
+    const signal = AbortSignal.timeout(SYNC_TIMEOUT_MS);
+    const init: RequestInit = { cache: "no-store", credentials: "same-origin", signal };
     const response =
       kind === "poll"
         ? await fetch("/api/session", init)
@@ -37,20 +30,20 @@ export async function syncSession(kind: SyncKind, paths: readonly string[]): Pro
       return { kind: "leave", url: body.signedOut ?? body.login ?? `/signed-out?reason=${body.reason ?? "revoked"}` };
     }
     if (!response.ok) return { kind: "retry" };
-    const status = (await response.json()) as SessionStatus;
-    return isStatus(status) ? { kind: "status", status } : { kind: "retry" };
+    const status = parseSessionStatus(await response.json());
+    return status ? { kind: "status", status } : { kind: "retry" };
   } catch {
     return { kind: "retry" };
   }
 }
 
-function isStatus(s: SessionStatus): boolean {
-  const times = [s.serverNow, s.absoluteExpiresAt, s.warningSeconds, s.absoluteWarningSeconds];
-  return times.every(Number.isFinite) && (s.idleExpiresAt === null || Number.isFinite(s.idleExpiresAt));
-}
-
 /** POST /api/session/events: "warning shown/answered" for the admins' friction insights; fire and forget. */
-export function reportWarning(type: "warning_shown" | "warning_answered", path: string, area: string, secondsLeft: number): void {
+export function reportWarning(
+  type: "warning_shown" | "warning_answered",
+  path: string,
+  area: string,
+  secondsLeft: number,
+): void {
   void fetch("/api/session/events", {
     method: "POST",
     credentials: "same-origin",

@@ -66,3 +66,11 @@ export function msToNextTick(idleAt: number, now: number): number {
   const left = idleAt - now;
   return left > 0 ? left % 1000 || 1000 : 1000;
 }
+
+/** The reply of GET /api/session and POST /api/session/activity, or null when it is not a status. */
+export function parseSessionStatus(body: unknown): SessionStatus | null {
+  if (typeof body !== "object" || body === null) return null;
+  const s = body as SessionStatus;
+  const times = [s.serverNow, s.absoluteExpiresAt, s.warningSeconds, s.absoluteWarningSeconds];
+  return times.every(Number.isFinite) && (s.idleExpiresAt === null || Number.isFinite(s.idleExpiresAt)) ? s : null;
+}

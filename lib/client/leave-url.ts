@@ -1,6 +1,6 @@
 /**
  * Where a tab goes when another tab said "signed out" AND the server confirmed the session is over
- * (components/idle/controller.ts). Pure.
+ * (lib/client/idle-machine.ts). Pure.
  *
  * The server's answer wins when it names the signed-out page (it knows the reason). After a manual sign-out
  * the cookies are gone, so the server can only say "sign in" (/login?…); then the other tab's page explains
