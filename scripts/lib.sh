@@ -99,7 +99,7 @@ ensure_kratos_binary() {
 # lib/config/policy-config.js; KRATOS_SESSION_COOKIE_PERSISTENT=true|false overrides).
 kratos_env() {
   local settings lifespan persistent
-  settings="$(cd "$ROOT" && node --import tsx scripts/print-policy.ts kratos)" || die "the idle policy is invalid (see above)"
+  settings="$(run_built print-policy kratos)" || die "the idle policy is invalid (see above)"
   read -r lifespan persistent <<<"$settings"
   export DSN="$KRATOS_DSN"
   export SECRETS_COOKIE="[\"$KRATOS_SECRETS_COOKIE\"]" SECRETS_CIPHER="[\"$KRATOS_SECRETS_CIPHER\"]"
@@ -127,7 +127,7 @@ migrate_kratos() {
 
 migrate_app() {
   say "migrating the app database ($APP_DB)"
-  (cd "$ROOT" && node --import tsx db/migrate.ts) || die "app migrations failed"
+  run_built migrate || die "app migrations failed"
 }
 
 # Starts Kratos in the background; its pid goes to $STATE_DIR/kratos.pid.
@@ -152,6 +152,20 @@ stop_pidfile() {
   rm -f "$f"
 }
 
+# The app's programs (migrations, seed, sweeper, admin tools) run as built JS with plain node, as in
+# production (scripts/build-runtime.mjs -> dist/runtime/). Rebuilt (under a second) only when a TypeScript
+# or JS source changed since the last build.
+run_built() {
+  local name="$1"; shift
+  local stamp="$ROOT/dist/runtime/.stamp" changed=""
+  [ -f "$stamp" ] && changed="$(cd "$ROOT" && find lib db scripts package.json -newer "$stamp" \
+    \( -name '*.ts' -o -name '*.js' -o -name '*.mjs' -o -name '*.sql' -o -name package.json \) -print -quit)"
+  if [ ! -f "$stamp" ] || [ -n "$changed" ]; then
+    (cd "$ROOT" && node scripts/build-runtime.mjs) || die "building the app's programs (scripts/build-runtime.mjs) failed"
+  fi
+  (cd "$ROOT" && node "dist/runtime/$name.mjs" "$@")
+}
+
 wait_http() {
   local url="$1" tries="${2:-60}"
   for _ in $(seq 1 "$((tries * 4))"); do
@@ -162,7 +176,7 @@ wait_http() {
 }
 
 seed_demo_accounts() {
-  (cd "$ROOT" && node --import tsx scripts/seed.ts) || die "creating the demo accounts failed"
+  run_built seed || die "creating the demo accounts failed"
 }
 
 # Debian's chromium for Playwright (executablePath; never a browser download): CHROMIUM_PATH, else the
