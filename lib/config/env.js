@@ -59,11 +59,12 @@ export function secretWeakness(value) {
   return null;
 }
 
+const RANDOM = "e.g. the output of `openssl rand -hex 32`";
 /** @param {string} hint */
 const secret = (hint) =>
-  z.string({ error: `is required: 32+ random characters (e.g. \`openssl rand -hex 32\`)${hint}` }).superRefine((value, ctx) => {
+  z.string({ error: `is required: 32+ random characters (${RANDOM})${hint}` }).superRefine((value, ctx) => {
     const weakness = secretWeakness(value);
-    if (weakness) ctx.addIssue({ code: "custom", message: `is too weak (${weakness}): set a random value, e.g. the output of \`openssl rand -hex 32\`` });
+    if (weakness) ctx.addIssue({ code: "custom", message: `is too weak (${weakness}): set a random value, ${RANDOM}` });
   });
 
 const edgeSchema = z.object({
@@ -104,6 +105,12 @@ const serverSchema = edgeSchema.extend({
     .default("postgres://postgres@127.0.0.1:5432/app"),
   /** "false" disables the in-process sweeper (when a separate worker runs it). */
   SWEEPER_ENABLED: z.enum(["true", "false"]).default("true"),
+  /**
+   * On SIGTERM, how long an instance waits for its outbox to reach PostgreSQL after the HTTP server closed
+   * (lib/activity/shutdown.ts). Keep it below the supervisor's stop timeout (systemd TimeoutStopSec, docker
+   * stop -t), or the supervisor kills the process first.
+   */
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(600).default(8),
 });
 
 /**

@@ -124,7 +124,11 @@ export function encodeRecord(record: ActivityRecord, secret: string): string {
 }
 
 /** `previous`: keys accepted besides `secret` (default: SESSION_SECRET_PREVIOUS, record-keys.ts). */
-export function decodeRecord(value: string | undefined, secret: string, previous: readonly string[] = previousSecrets()): ReadResult {
+export function decodeRecord(
+  value: string | undefined,
+  secret: string,
+  previous: readonly string[] = previousSecrets(),
+): ReadResult {
   if (value === undefined || value === "") return { status: "missing" };
   if (value.length > MAX_COOKIE_LENGTH) return { status: "invalid", reason: "format" };
   const hit = verified.get(value);

@@ -20,7 +20,11 @@ export function previousSecrets(): readonly string[] {
 }
 
 /** `check` with SESSION_SECRET, then with each previous key while it fails; the last answer. */
-export function verifyWithKeys<T extends { ok: boolean }>(secret: string, check: (key: string) => T, previous = previousSecrets()): T {
+export function verifyWithKeys<T extends { ok: boolean }>(
+  secret: string,
+  check: (key: string) => T,
+  previous = previousSecrets(),
+): T {
   let result = check(secret);
   for (const key of previous) {
     if (result.ok) break;
