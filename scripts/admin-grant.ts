@@ -14,7 +14,9 @@ import { ConfigError, readServerEnv } from "../lib/config/env.js";
 import { insertAudit } from "../lib/audit/write";
 import { findIdentityByEmail, setRole } from "../lib/kratos/admin";
 
-const argsSchema = z.tuple([z.email({ error: "give the account's email address, e.g. npm run admin:grant -- someone@example.com" })]);
+const argsSchema = z.tuple([
+  z.email({ error: "give the account's email address, e.g. npm run admin:grant -- someone@example.com" }),
+]);
 
 async function main(): Promise<number> {
   const args = argsSchema.safeParse(process.argv.slice(2));
@@ -26,7 +28,8 @@ async function main(): Promise<number> {
   const env = readServerEnv();
   const identity = await findIdentityByEmail(email);
   if (!identity) {
-    console.error(`admin:grant: no account with the email ${email} in Kratos (${env.KRATOS_ADMIN_URL}). They sign up first.`);
+    console.error(`admin:grant: no account with the email ${email} in Kratos (${env.KRATOS_ADMIN_URL}).`);
+    console.error("They sign up first (or an admin creates the account), then run this again.");
     return 2;
   }
   if (identity.role === "admin") {
@@ -37,7 +40,8 @@ async function main(): Promise<number> {
   const client = new pg.Client({ connectionString: env.DATABASE_URL });
   await client.connect();
   try {
-    await insertAudit(client, { eventType: "role_granted", identityId: identity.id, sessionId: null, metadata: { role: "admin", actor: "cli" } });
+    const metadata = { role: "admin", actor: "cli" };
+    await insertAudit(client, { eventType: "role_granted", identityId: identity.id, sessionId: null, metadata });
   } finally {
     await client.end();
   }
