@@ -14,7 +14,7 @@ import { tcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 import { signInternal } from "../../lib/session/internal-channel";
 
 const SESSIONS = 4;
-const IDLE_S = 3;
+const IDLE_S = 6;
 const HELD_MS = 3_000; // PostgreSQL stays cut this long after SIGTERM: the exit must wait for it
 const POLICY = { idleDesktopSeconds: IDLE_S, warningSeconds: 20, revalidateSeconds: 1, activityWriteSeconds: 1, sweepIntervalSeconds: 1 };
 
@@ -53,9 +53,16 @@ describe("graceful shutdown", () => {
   });
 
   it("on SIGTERM stops taking requests, drains the outbox into PostgreSQL, then exits 0", async () => {
-    const sessions = await signInMany(SESSIONS);
-    const jars = sessions.map((s) => new Jar(s.cookie));
-    for (const jar of jars) assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
+    // Each session is used right after its sign-in: the idle clock starts at authentication.
+    const sessions = [];
+    const jars: Jar[] = [];
+    for (let i = 0; i < SESSIONS; i++) {
+      const [session] = await signInMany(1);
+      const jar = new Jar(session!.cookie);
+      assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
+      sessions.push(session!);
+      jars.push(jar);
+    }
     await eventually(async () => ((await pending(app)).pending === 0 ? true : undefined), 10_000);
 
     await proxy.stop();
