@@ -1,6 +1,7 @@
 /**
- * README screenshots from the running app (Debian's Chromium): the idle warning, the signed-out page and
- * the settings page. Run against the test stack (short budgets make the warning appear in seconds):
+ * The screenshots in docs/screenshots/ (shown in docs/architecture.md, "The browser side") from the running
+ * app (Debian's Chromium): the idle warning, the signed-out page and the settings page. Run against the
+ * test stack (short budgets make the warning appear in seconds):
  *   bash scripts/stack.sh &   # wait for "stack up"
  *   . .stack/test/env && node --import tsx scripts/screenshots.ts
  */

@@ -2,7 +2,7 @@
  * Creates the demo accounts through the Kratos admin API. Idempotent: existing accounts are kept, and
  * their role (metadata_public.role) is put right if it drifted.
  */
-import { createPasswordIdentity, findIdentityByEmail, patchIdentity } from "../lib/kratos/admin";
+import { createPasswordIdentity, findIdentityByEmail, setRole } from "../lib/kratos/admin";
 import { DEMO_ACCOUNTS } from "./demo-accounts";
 
 async function main() {
@@ -12,7 +12,7 @@ async function main() {
       await createPasswordIdentity(account);
       console.log(`  created demo ${account.role}: ${account.email}`);
     } else if (existing.role !== account.role) {
-      await patchIdentity(existing.id, [{ op: "add", path: "/metadata_public", value: { role: account.role } }]);
+      await setRole(existing.id, account.role);
       console.log(`  demo ${account.role} ${account.email}: role restored`);
     }
   }

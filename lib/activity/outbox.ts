@@ -6,8 +6,8 @@ import "server-only";
  * process lives. Every job must be idempotent (they are: GREATEST upserts, claim-once ends, plain inserts
  * that ran zero times until they succeed).
  *
- * Bound: a process that dies with jobs queued loses them; the sweeper still revokes abandoned sessions
- * from what reached the database.
+ * Bound: a process killed outright (SIGKILL, a crash) with jobs queued loses them; on SIGTERM it drains first
+ * (shutdown.ts). The sweeper still revokes abandoned sessions from what reached the database.
  */
 
 type Job = { label: string; run: () => Promise<void>; attempts: number };

@@ -13,6 +13,7 @@ export const AUDIT_EVENT_TYPES = [
   "step_up_completed",
   "idle_preference_changed",
   "sessions_revoked_by_admin",
+  "role_granted",
   "account_deleted",
   "billing_details_changed",
   "warning_shown",

@@ -1,8 +1,10 @@
 // @ts-check
 /**
  * The one place the environment is read and validated (zod). next.config.js imports it, so a missing or
- * bad value stops `next dev`, `next build` and `next start` with a message naming the variable and what to
- * set. Never fail open: there are no silent defaults for secrets.
+ * bad value stops `next dev` and `next start` with a message naming the variable and what to set. Never fail
+ * open: there are no silent defaults for secrets. Nothing is read when this module is imported, only when a
+ * function below is called. `next build` checks the rest but needs no secret (readBuildEnv), so one build
+ * can be promoted between environments; every process checks its secrets when it starts.
  *
  * Edge-safe: no Node built-ins, so middleware.ts can use readEdgeEnv().
  */
@@ -57,11 +59,12 @@ export function secretWeakness(value) {
   return null;
 }
 
-/** A secret that must be random: required, and refused when secretWeakness() finds it weak. @param {string} what */
-const randomSecret = (what) =>
-  z.string({ error: `is required: ${what}` }).superRefine((value, ctx) => {
+const RANDOM = "e.g. the output of `openssl rand -hex 32`";
+/** @param {string} hint */
+const secret = (hint) =>
+  z.string({ error: `is required: 32+ random characters (${RANDOM})${hint}` }).superRefine((value, ctx) => {
     const weakness = secretWeakness(value);
-    if (weakness) ctx.addIssue({ code: "custom", message: `is too weak (${weakness}): set a random value, e.g. the output of \`openssl rand -hex 32\`` });
+    if (weakness) ctx.addIssue({ code: "custom", message: `is too weak (${weakness}): set a random value, ${RANDOM}` });
   });
 
 const edgeSchema = z.object({
@@ -83,7 +86,14 @@ const edgeSchema = z.object({
       message: "must be a loopback URL (the Kratos admin API has no authentication); set KRATOS_ADMIN_ALLOW_NON_LOOPBACK=true only behind a private network",
     }),
   KRATOS_SESSION_COOKIE: z.string().regex(/^[A-Za-z0-9_-]+$/).default("ory_kratos_session"),
-  SESSION_SECRET: randomSecret("32+ random characters (e.g. `openssl rand -hex 32`); scripts/dev.sh writes one to .env.local"),
+  SESSION_SECRET: secret("; scripts/dev.sh writes one to .env.local"),
+  /**
+   * Rotation (lib/session/record-keys.ts): the key SESSION_SECRET held before. Activity records and internal
+   * calls signed with it are still accepted, and records are re-signed with SESSION_SECRET on their next
+   * activity, so a rotation signs nobody out. Remove it once every browser has been active (after the
+   * absolute session lifetime at the latest).
+   */
+  SESSION_SECRET_PREVIOUS: secret("").optional(),
   IDLE_POLICY_PRESET: z.enum(/** @type {[string, ...string[]]} */ (Object.keys(PRESETS))).default("default"),
   IDLE_POLICY: z.string().optional(),
 });
@@ -97,9 +107,15 @@ const serverSchema = edgeSchema.extend({
    * Shared with Kratos, which sends it with its settings web hook (/api/internal/kratos-settings): the hook
    * is only believed with it. Same strength rule as SESSION_SECRET; scripts/dev.sh writes one to .env.local.
    */
-  KRATOS_HOOK_SECRET: randomSecret("32+ random characters, the value Kratos sends with its settings hook; scripts/dev.sh writes one"),
+  KRATOS_HOOK_SECRET: secret(", the value Kratos sends with its settings hook; scripts/dev.sh writes one"),
   /** "false" disables the in-process sweeper (when a separate worker runs it). */
   SWEEPER_ENABLED: z.enum(["true", "false"]).default("true"),
+  /**
+   * On SIGTERM, how long an instance waits for its outbox to reach PostgreSQL after the HTTP server closed
+   * (lib/activity/shutdown.ts). Keep it below the supervisor's stop timeout (systemd TimeoutStopSec, docker
+   * stop -t), or the supervisor kills the process first.
+   */
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(600).default(8),
 });
 
 /**
@@ -123,7 +139,7 @@ function parse(schema, env) {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
-    throw new ConfigError(`Invalid environment configuration:\n${describe(result.error)}\nSee the README's configuration table.`);
+    throw new ConfigError(`Invalid environment configuration:\n${describe(result.error)}\nEvery variable is described in .env.example; docs/deploy.md says which process needs which.`);
   }
   return result.data;
 }
@@ -194,4 +210,13 @@ export function readEdgeEnv(env = process.env) {
 /** @param {Record<string, string | undefined>} [env] */
 export function readServerEnv(env = process.env) {
   return withInternalUrl(parse(serverSchema, env));
+}
+
+/**
+ * What `next build` checks: every variable but the secrets, which the build never needs (they are checked
+ * by readServerEnv()/readEdgeEnv() when a process starts or first uses them).
+ * @param {Record<string, string | undefined>} [env]
+ */
+export function readBuildEnv(env = process.env) {
+  return withInternalUrl(parse(serverSchema.omit({ SESSION_SECRET: true, SESSION_SECRET_PREVIOUS: true, KRATOS_HOOK_SECRET: true }), env));
 }

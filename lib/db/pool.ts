@@ -36,3 +36,20 @@ export async function inTransaction<T>(work: (client: PoolClient) => Promise<T>)
     client.release();
   }
 }
+
+/** Whether PostgreSQL answers a trivial query within `timeoutMs` (readiness; never throws). */
+export async function databaseReady(timeoutMs = 2_000): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const query = db()
+    .query("SELECT 1")
+    .then(
+      () => true,
+      () => false,
+    );
+  try {
+    return await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

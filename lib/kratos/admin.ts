@@ -71,6 +71,14 @@ export async function createPasswordIdentity(input: {
   }
 }
 
+/**
+ * Sets an identity's role. Roles live in metadata_public (users cannot edit it), whose only key is the role:
+ * the whole object is replaced, so a missing metadata_public is no special case.
+ */
+export async function setRole(identityId: string, role: "user" | "admin"): Promise<void> {
+  await patchIdentity(identityId, [{ op: "add", path: "/metadata_public", value: { role } }]);
+}
+
 /** Applies a JSON Patch to an identity (never PUT: updateIdentity wipes metadata it is not given). */
 export async function patchIdentity(identityId: string, patch: JsonPatch[]): Promise<void> {
   try {

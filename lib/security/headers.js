@@ -4,7 +4,7 @@
  * produces, and next.config.js sends them for the routes the middleware matcher skips (static files,
  * /api/upload). Plain JS with JSDoc types because next.config.js imports it; Web APIs only (Edge).
  *
- * Decisions (the README's "Headers" paragraph says the same):
+ * Decisions (docs/security.md, "Headers", says the same):
  * - script-src: a fresh nonce per request + 'strict-dynamic', never 'unsafe-inline'. Next reads the nonce
  *   from the request's Content-Security-Policy header and puts it on its own scripts, which then load the
  *   rest (strict-dynamic). 'unsafe-eval' only in development (React's dev error overlay needs it).

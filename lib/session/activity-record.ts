@@ -4,7 +4,8 @@
  *
  * Security model:
  * - Format `v1.<base64url(JSON)>.<base64url(HMAC-SHA256)>`, key derived from SESSION_SECRET for this purpose
- *   only. There is no algorithm field to confuse: v1 means HMAC-SHA256, anything else is refused.
+ *   only. There is no algorithm field to confuse: v1 means HMAC-SHA256, anything else is refused. A record
+ *   signed with SESSION_SECRET_PREVIOUS still verifies and is re-signed on its next activity (record-keys.ts).
  * - Bound to one Kratos session (`sid`) and to the exact Kratos cookie it was checked with (`tok`, a hash;
  *   never the cookie value): a record cannot be moved to another session, and a cached identity is only
  *   trusted for the cookie it was checked with.
@@ -16,6 +17,7 @@
  */
 import { z } from "zod";
 import { fromBase64Url, fromUtf8, hmacKey, sha256, sign, toBase64Url, utf8, verify } from "./crypto";
+import { previousSecrets } from "./record-keys";
 import { remember } from "./remember";
 
 export const ACTIVITY_COOKIE = "idle_act";
@@ -69,6 +71,8 @@ export type ReadResult =
  */
 const tokens = new Map<string, string>();
 const verified = new Map<string, { secret: string; record: Readonly<ActivityRecord> }>();
+/** Records only a previous key verified (the exact objects decodeRecord() returned): re-signed on activity. */
+const signedWithPrevious = new WeakSet<Readonly<ActivityRecord>>();
 
 export function cookieToken(kratosCookieValue: string): string {
   return tokens.get(kratosCookieValue) ?? remember(tokens, kratosCookieValue, toBase64Url(sha256(kratosCookieValue)).slice(0, 22));
@@ -88,7 +92,7 @@ export function cookieToken(kratosCookieValue: string): string {
 export const REISSUE_STEP_MS = 1_000;
 
 export function needsReissue(presented: ActivityRecord | undefined, next: ActivityRecord, activity = true): boolean {
-  if (!presented) return true;
+  if (!presented || (activity && signedWithPrevious.has(presented))) return true;
   for (const key of Object.keys(next) as (keyof ActivityRecord)[]) {
     if (key === "la" || (key === "ck" && !activity)) continue;
     if (presented[key] !== next[key]) return true;
@@ -119,23 +123,43 @@ export function encodeRecord(record: ActivityRecord, secret: string): string {
   return value;
 }
 
-export function decodeRecord(value: string | undefined, secret: string): ReadResult {
+/** `previous`: keys accepted besides `secret` (default: SESSION_SECRET_PREVIOUS, record-keys.ts). */
+export function decodeRecord(
+  value: string | undefined,
+  secret: string,
+  previous: readonly string[] = previousSecrets(),
+): ReadResult {
   if (value === undefined || value === "") return { status: "missing" };
   if (value.length > MAX_COOKIE_LENGTH) return { status: "invalid", reason: "format" };
   const hit = verified.get(value);
-  if (hit && hit.secret === secret) return { status: "valid", record: hit.record };
-  const read = readRecord(value, secret);
-  if (read.status === "valid") remember(verified, value, { secret, record: Object.freeze(read.record) });
-  return read;
+  if (hit && (hit.secret === secret || previous.includes(hit.secret))) {
+    if (hit.secret !== secret) signedWithPrevious.add(hit.record);
+    return { status: "valid", record: hit.record };
+  }
+  if (!validFormat(value)) return { status: "invalid", reason: "format" };
+  const key = [secret, ...previous].find((k) => signedWith(value, k));
+  if (key === undefined) return { status: "invalid", reason: "signature" };
+  const read = readRecord(value);
+  if (read.status !== "valid") return read;
+  const record = Object.freeze(read.record);
+  if (key !== secret) signedWithPrevious.add(record);
+  remember(verified, value, { secret: key, record });
+  return { status: "valid", record };
 }
 
-function readRecord(value: string, secret: string): ReadResult {
+function validFormat(value: string): boolean {
   const parts = value.split(".");
-  if (parts.length !== 3 || parts[0] !== "v1" || !parts[1] || !parts[2]) return { status: "invalid", reason: "format" };
-  const [version, payload, signature] = parts as [string, string, string];
-  if (!verify(hmacKey(secret, LABEL), `${version}.${payload}`, signature)) {
-    return { status: "invalid", reason: "signature" };
-  }
+  return parts.length === 3 && parts[0] === "v1" && !!parts[1] && !!parts[2];
+}
+
+function signedWith(value: string, secret: string): boolean {
+  const [version, payload, signature] = value.split(".") as [string, string, string];
+  return verify(hmacKey(secret, LABEL), `${version}.${payload}`, signature);
+}
+
+/** The payload of a record whose signature was checked. */
+function readRecord(value: string): ReadResult {
+  const [, payload] = value.split(".") as [string, string, string];
   const bytes = fromBase64Url(payload);
   if (!bytes) return { status: "invalid", reason: "payload" };
   try {

@@ -16,6 +16,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { readEdgeEnv } from "@/lib/config/env.js";
 import { INTERNAL_AUTH_HEADER, INTERNAL_QUERY_HEADER, NonceLedger, verifyInternalHeader } from "./internal-channel";
+import { verifyWithKeys } from "./record-keys";
 
 const g = globalThis as unknown as { __internalNonces?: NonceLedger };
 const ledger = (g.__internalNonces ??= new NonceLedger());
@@ -31,7 +32,8 @@ export function receiveInternal(request: Request, method: "GET" | "POST", body: 
   const query = request.headers.get(INTERNAL_QUERY_HEADER) ?? "";
   if (query.length > 512) return refuse(400, "query_too_long", `${INTERNAL_QUERY_HEADER} must be at most 512 characters.`);
   const signed = `${url.pathname}${query ? `?${query}` : ""}`;
-  const verified = verifyInternalHeader(readEdgeEnv().SESSION_SECRET, request.headers.get(INTERNAL_AUTH_HEADER), method, signed, body);
+  const header = request.headers.get(INTERNAL_AUTH_HEADER);
+  const verified = verifyWithKeys(readEdgeEnv().SESSION_SECRET, (key) => verifyInternalHeader(key, header, method, signed, body));
   if (!verified.ok) return refuse(403, "forbidden", "Unsigned, altered or expired internal request.");
   if (!ledger.claim(verified.nonce, verified.signedAt)) return refuse(403, "replayed", "This signed request was already used.");
   return { ok: true, params: new URLSearchParams(query) };

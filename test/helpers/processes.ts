@@ -76,23 +76,31 @@ export interface AppInstance {
   url: string;
   logs: () => string;
   stop: () => Promise<void>;
+  /** Sends a signal to the `next start` process itself (graceful shutdown tests). */
+  signal: (signal: NodeJS.Signals) => void;
+  /** Resolves with the process's exit code (null when a signal killed it). */
+  exited: Promise<number | null>;
 }
 
 export async function startApp(opts: { port: number; policy: Record<string, unknown>; env?: Record<string, string> }): Promise<AppInstance> {
   const url = `http://localhost:${opts.port}`;
   if (await portOpen(opts.port)) throw new Error(`port ${opts.port} is already in use: another app instance is still running`);
   const logFile = path.join(mkdtempSync(path.join(tmpdir(), "app-")), "next.log");
-  const child = spawn("bash", ["-c", `exec npx next start --hostname localhost --port ${opts.port} > "${logFile}" 2>&1`], {
+  // exec: the child is the `next start` process itself (no npx in between), so its exit code is Next's.
+  const child = spawn("bash", ["-c", `exec node_modules/.bin/next start --hostname localhost --port ${opts.port} > "${logFile}" 2>&1`], {
     cwd: ROOT,
     detached: true,
     stdio: "ignore",
     env: { ...process.env, APP_URL: url, APP_INTERNAL_URL: url, IDLE_POLICY: JSON.stringify(opts.policy), NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-test", ...opts.env },
   });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   await waitFor(`${url}/api/health`, 30_000);
   return {
     url,
     logs: () => readFileSync(logFile, "utf8"),
     stop: () => killGroup(child.pid, opts.port),
+    signal: (signal) => void (child.pid && process.kill(child.pid, signal)),
+    exited,
   };
 }
 

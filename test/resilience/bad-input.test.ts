@@ -106,6 +106,14 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
       { name: "a garbage internal signature", method: "GET", headers: { "x-internal-auth": "1.abc" }, expect: 403 },
     ],
   },
+  "/api/health/ready": {
+    // Readiness takes no input: junk in the query and headers is ignored (200 on the healthy stack).
+    auth: "none",
+    cases: [
+      { name: "junk query", method: "GET", url: "/api/health/ready?x=%00&__proto__=1&a[b]=c", expect: 200 },
+      { name: "a garbage internal signature", method: "GET", headers: { "x-internal-auth": "1.abc" }, expect: 200 },
+    ],
+  },
   // A new Kratos flow after a CSRF failure (lib/auth/flow-restart.ts): every answer is a redirect on the app
   // or to Kratos' own start URL; junk and foreign URLs in the query are dropped, never an error.
   ...Object.fromEntries(

@@ -14,10 +14,10 @@
  *
  * SLACK (stated from the policy): activityWriteSeconds (the server's record of the last activity may lag
  * it by that much, and the sweeper waits that long past a deadline) + sweepIntervalSeconds (time to the next
- * pass) + revalidateSeconds (the README's bound for a revocation to reach a browser) + a 3 s scheduling margin
- * (a sweep pass revoking dozens of sessions, and event-loop delay on 2 cores shared with Kratos, the app
- * and this test). With the policy below: 2 + 1 + 2 + 3 = 8 s after a 20 s budget. The sweeper's own bound
- * is write + interval (3 s); revalidation is kept in as the README states it, so the margin is generous.
+ * pass) + revalidateSeconds (docs/security.md, "Bounds": how long a revocation takes to reach a browser) + a
+ * 3 s scheduling margin (a sweep pass revoking dozens of sessions, and event-loop delay on 2 cores shared
+ * with Kratos, the app and this test). With the policy below: 2 + 1 + 2 + 3 = 8 s after a 20 s budget. The
+ * sweeper's own bound is write + interval (3 s); revalidation is kept in as docs/security.md states it, so the margin is generous.
  *
  * Times: a session's last activity happened on the server between sending that request and its answer.
  * "Early" counts from the sending (strict), "missed" from the answer (the latest the server can have seen
