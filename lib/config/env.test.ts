@@ -73,7 +73,12 @@ describe("APP_INTERNAL_URL: loopback by default, never the public origin", () =>
   it("unset, without PORT → loopback on APP_URL's port (80/443 when it has none)", () => {
     assert.equal(readEdgeEnv({ SESSION_SECRET: GOOD, APP_URL: "http://localhost:3100" }).APP_INTERNAL_URL, "http://127.0.0.1:3100");
     assert.equal(readEdgeEnv({ SESSION_SECRET: GOOD, APP_URL: "https://app.example.com" }).APP_INTERNAL_URL, "http://127.0.0.1:443");
-    assert.equal(readServerEnv({ SESSION_SECRET: GOOD }).APP_INTERNAL_URL, "http://127.0.0.1:3000");
+    assert.equal(readServerEnv({ SESSION_SECRET: GOOD, KRATOS_HOOK_SECRET: GOOD }).APP_INTERNAL_URL, "http://127.0.0.1:3000");
+  });
+
+  it("the server also needs KRATOS_HOOK_SECRET, as random as SESSION_SECRET, and names it when missing or weak", () => {
+    assert.throws(() => readServerEnv({ SESSION_SECRET: GOOD }), /KRATOS_HOOK_SECRET: is required/);
+    assert.throws(() => readServerEnv({ SESSION_SECRET: GOOD, KRATOS_HOOK_SECRET: "changeme-changeme-changeme-changeme" }), /KRATOS_HOOK_SECRET: is too weak/);
   });
 
   it("set → used as given", () => {
