@@ -9,6 +9,7 @@ import { fillLogin, register, signOut, signUp, test, expect, type Account } from
 import { codeIn, mailTo } from "./mailpit";
 
 const KRATOS_ADMIN = process.env.KRATOS_ADMIN_URL ?? "http://127.0.0.1:4534";
+const KRATOS_PUBLIC = process.env.KRATOS_PUBLIC_URL ?? "http://localhost:4533";
 const SUBMIT = /^(submit|continue)$/i;
 
 async function addressVerified(email: string): Promise<boolean | undefined> {
@@ -25,7 +26,10 @@ async function signInFromLogin(page: Page, account: Pick<Account, "email" | "pas
 
 test("forgot password: a code by mail, a new password; the old one fails", async ({ page, account }) => {
   await register(page, account);
-  await signOut(page);
+  // That session stays signed in "on another device"; this browser forgets it and recovers the account.
+  const otherDevice = (await page.context().cookies(KRATOS_PUBLIC)).map((c) => `${c.name}=${c.value}`).join("; ");
+  expect((await fetch(`${KRATOS_PUBLIC}/sessions/whoami`, { headers: { cookie: otherDevice } })).status).toBe(200);
+  await page.context().clearCookies();
 
   const started = Date.now();
   await page.goto("/login");
@@ -47,7 +51,10 @@ test("forgot password: a code by mail, a new password; the old one fails", async
   const renewed = { email: account.email, password: "a-recovered-passphrase-that-is-new-77" };
   await page.locator('input[name="password"]').fill(renewed.password);
   await page.locator('form:has(input[name="password"])').getByRole("button", { name: /^save$/i }).click();
-  await expect(page.getByText(/your changes have been saved/i)).toBeVisible();
+  // Saved: Kratos sends the browser on to the flow's return_to (the dashboard, from the sign-in page).
+  await page.waitForURL("**/dashboard");
+  // The reset signed every other session out (kratos.yml: recovery.after revoke_active_sessions).
+  expect((await fetch(`${KRATOS_PUBLIC}/sessions/whoami`, { headers: { cookie: otherDevice } })).status).toBe(401);
   await signOut(page);
 
   await signInFromLogin(page, account);
