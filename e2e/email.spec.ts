@@ -29,6 +29,8 @@ test("forgot password: a code by mail, a new password; the old one fails", async
   // That session stays signed in "on another device"; this browser forgets it and recovers the account.
   const otherDevice = (await page.context().cookies(KRATOS_PUBLIC)).map((c) => `${c.name}=${c.value}`).join("; ");
   expect((await fetch(`${KRATOS_PUBLIC}/sessions/whoami`, { headers: { cookie: otherDevice } })).status).toBe(200);
+  // Leave the app first: an open page would see its session vanish and navigate on its own.
+  await page.goto("about:blank");
   await page.context().clearCookies();
 
   const started = Date.now();
