@@ -61,6 +61,10 @@ load_stack_config() {
   export KRATOS_ADMIN_PORT="${KRATOS_ADMIN_PORT:-4434}"
   export KRATOS_PUBLIC_URL="${KRATOS_PUBLIC_URL:-http://localhost:$KRATOS_PUBLIC_PORT}"
   export KRATOS_ADMIN_URL="${KRATOS_ADMIN_URL:-http://127.0.0.1:$KRATOS_ADMIN_PORT}"
+  # mailpit (SMTP for Kratos' courier, web UI + HTTP API for people and tests), loopback only.
+  export MAILPIT_SMTP_PORT="${MAILPIT_SMTP_PORT:-1025}" MAILPIT_HTTP_PORT="${MAILPIT_HTTP_PORT:-8025}"
+  export MAILPIT_API_URL="${MAILPIT_API_URL:-http://127.0.0.1:$MAILPIT_HTTP_PORT}"
+  export KRATOS_SMTP_URI="${KRATOS_SMTP_URI:-smtp://127.0.0.1:$MAILPIT_SMTP_PORT/?disable_starttls=true}"
   export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
   export APP_DB="${APP_DB:-app}" KRATOS_DB="${KRATOS_DB:-kratos}"
   export DATABASE_URL="${DATABASE_URL:-postgres://$PGUSER@$PGHOST:$PGPORT/$APP_DB}"
@@ -71,9 +75,11 @@ load_stack_config() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Scripts that start mailpit set CHECK_MAILPIT_PORTS=1 so its ports are checked too.
 check_ports() {
-  local p name
-  for pair in "$APP_PORT:APP_PORT" "$KRATOS_PUBLIC_PORT:KRATOS_PUBLIC_PORT" "$KRATOS_ADMIN_PORT:KRATOS_ADMIN_PORT"; do
+  local p name pairs=("$APP_PORT:APP_PORT" "$KRATOS_PUBLIC_PORT:KRATOS_PUBLIC_PORT" "$KRATOS_ADMIN_PORT:KRATOS_ADMIN_PORT")
+  [ -z "${CHECK_MAILPIT_PORTS:-}" ] || pairs+=("$MAILPIT_SMTP_PORT:MAILPIT_SMTP_PORT" "$MAILPIT_HTTP_PORT:MAILPIT_HTTP_PORT")
+  for pair in "${pairs[@]}"; do
     p="${pair%%:*}"; name="${pair#*:}"
     port_free "$p" || die "port $p is already in use (something else listens there). Stop it, or choose another port: $name=<port> npm run ${NPM_SCRIPT:-dev}"
   done
@@ -167,6 +173,11 @@ kratos_env() {
   export SELFSERVICE_FLOWS_LOGIN_UI_URL="$APP_URL/login"
   export SELFSERVICE_FLOWS_REGISTRATION_UI_URL="$APP_URL/registration"
   export SELFSERVICE_FLOWS_SETTINGS_UI_URL="$APP_URL/settings"
+  export SELFSERVICE_FLOWS_RECOVERY_UI_URL="$APP_URL/recovery"
+  export SELFSERVICE_FLOWS_VERIFICATION_UI_URL="$APP_URL/verification"
+  export SELFSERVICE_FLOWS_VERIFICATION_AFTER_DEFAULT_BROWSER_RETURN_URL="$APP_URL/dashboard"
+  # Recovery and verification codes go out through this SMTP server (mailpit in dev and tests).
+  export COURIER_SMTP_CONNECTION_URI="$KRATOS_SMTP_URI"
   export SELFSERVICE_FLOWS_LOGOUT_AFTER_DEFAULT_BROWSER_RETURN_URL="$APP_URL/signed-out?reason=manual"
   # After a profile change in Kratos' settings flow, Kratos tells the app the saved idle-timeout choice, with
   # the shared secret in a header (app/api/internal/kratos-settings): one audit row per change, whichever
@@ -196,9 +207,27 @@ start_kratos() {
   local mode=(-c "$ROOT/kratos/kratos.yml" --dev)
   [ "${KRATOS_MODE:-dev}" = prod ] && mode=(-c "$ROOT/kratos/kratos.yml" -c "$ROOT/kratos/kratos.prod.yml")
   say "starting Kratos $("$KRATOS_BIN" version 2>/dev/null | awk '/Version/ {print $2}') (public $KRATOS_PUBLIC_URL, admin $KRATOS_ADMIN_URL)"
-  (kratos_env; exec setsid "$KRATOS_BIN" serve "${mode[@]}" --sqa-opt-out >"$STATE_DIR/kratos.log" 2>&1) &
+  (kratos_env; exec setsid "$KRATOS_BIN" serve "${mode[@]}" --watch-courier --sqa-opt-out >"$STATE_DIR/kratos.log" 2>&1) &
   echo $! > "$STATE_DIR/kratos.pid"
   wait_http "$KRATOS_ADMIN_URL/admin/health/ready" 60 || { tail -30 "$STATE_DIR/kratos.log" >&2; die "Kratos did not become ready"; }
+}
+
+ensure_mailpit_binary() {
+  MAILPIT_BIN="$(bash "$ROOT/scripts/build-go-tool.sh" mailpit)" || die "building mailpit failed (see the messages above)"
+  export MAILPIT_BIN
+}
+
+# mailpit catches every mail Kratos sends (recovery and verification codes): nothing leaves the machine.
+# Loopback only, no update check; its mailbox is $STATE_DIR/mailpit.db (MAILPIT_FRESH=1 empties it first).
+# Pid in $STATE_DIR/mailpit.pid (stop_pidfile stops it).
+start_mailpit() {
+  [ -n "${MAILPIT_BIN:-}" ] || ensure_mailpit_binary
+  if [ "${MAILPIT_FRESH:-0}" = 1 ]; then rm -f "$STATE_DIR"/mailpit.db*; fi
+  say "starting mailpit (SMTP 127.0.0.1:$MAILPIT_SMTP_PORT, mail UI $MAILPIT_API_URL)"
+  (exec setsid "$MAILPIT_BIN" --smtp "127.0.0.1:$MAILPIT_SMTP_PORT" --listen "127.0.0.1:$MAILPIT_HTTP_PORT" \
+    --database "$STATE_DIR/mailpit.db" --disable-version-check --quiet >"$STATE_DIR/mailpit.log" 2>&1) &
+  echo $! > "$STATE_DIR/mailpit.pid"
+  wait_http "$MAILPIT_API_URL/readyz" 30 || { tail -20 "$STATE_DIR/mailpit.log" >&2; die "mailpit did not start"; }
 }
 
 stop_pidfile() {

@@ -2,7 +2,8 @@
 # `npm test`: every test, on a fresh clone, against the real services.
 #   typecheck -> lint -> unit -> (Kratos + PostgreSQL + production build) -> integration -> resilience -> e2e (Chromium)
 #   -> production (the same build behind Caddy HTTPS, two instances, Kratos without --dev: scripts/test-production.sh)
-# The run uses its own ports (3100/4533/4534; tests' extra instances on 3101-3109 and 4633/4634), databases (app_test, kratos_test) and build folder
+# The run uses its own ports (3100/4533/4534, mailpit 4535/4536; tests' extra instances on 3101-3109 and
+# 4633/4634), databases (app_test, kratos_test) and build folder
 # (.next-test), so it never collides with a running `npm run dev`. Pass a stage name to run one stage
 # (unit | integration | resilience | e2e | production; `stack` and `production-stack` keep a stack up); the default
 # runs all of them and prints a summary.
@@ -14,6 +15,10 @@ NPM_SCRIPT=test
 export APP_PORT="${TEST_APP_PORT:-3100}"
 export KRATOS_PUBLIC_PORT="${TEST_KRATOS_PUBLIC_PORT:-4533}"
 export KRATOS_ADMIN_PORT="${TEST_KRATOS_ADMIN_PORT:-4534}"
+# mailpit beside Kratos (4535/4536 by default): clear of APP_PORT+1..9 and the Kratos ports + 100.
+export MAILPIT_SMTP_PORT="${TEST_MAILPIT_SMTP_PORT:-$((KRATOS_PUBLIC_PORT + 2))}"
+export MAILPIT_HTTP_PORT="${TEST_MAILPIT_HTTP_PORT:-$((KRATOS_PUBLIC_PORT + 3))}"
+export MAILPIT_FRESH=1 CHECK_MAILPIT_PORTS=1
 export APP_DB="app_${STACK_NAME}" KRATOS_DB="kratos_${STACK_NAME}"
 export NEXT_DIST_DIR=".next-${STACK_NAME}" NEXT_TELEMETRY_DISABLED=1
 . "$(dirname "$0")/lib.sh"
@@ -38,6 +43,7 @@ cleanup() {
   [ "$STARTED" = 1 ] || return 0
   stop_pidfile "$STATE_DIR/next.pid"
   stop_pidfile "$STATE_DIR/kratos.pid"
+  stop_pidfile "$STATE_DIR/mailpit.pid"
 }
 trap cleanup EXIT INT TERM
 
@@ -60,6 +66,7 @@ start_stack() {
   check_ports # before anything is dropped: a busy port means another run owns these databases
   STARTED=1
   prepare_databases fresh
+  start_mailpit
   start_kratos
   seed_demo_accounts
 }
@@ -95,11 +102,12 @@ if [ "$ONLY" = all ] || [ "$ONLY" = integration ] || [ "$ONLY" = resilience ] ||
   start_app
 fi
 if [ "$ONLY" = stack ]; then
-  say "stack up: app $APP_URL, Kratos $KRATOS_PUBLIC_URL (Ctrl-C stops it)"
+  say "stack up: app $APP_URL, Kratos $KRATOS_PUBLIC_URL, mail $MAILPIT_API_URL (Ctrl-C stops it)"
   # For running single test files against this stack: `set -a; . .stack/test/env; set +a`. Git-ignored,
   # owner-only, and holds this run's throwaway secrets only.
   (umask 077; for v in APP_PORT KRATOS_PUBLIC_PORT KRATOS_ADMIN_PORT KRATOS_EXTRA_RETURN_URLS APP_URL KRATOS_PUBLIC_URL KRATOS_ADMIN_URL DATABASE_URL SESSION_SECRET KRATOS_HOOK_SECRET IDLE_POLICY \
-      KRATOS_SECRETS_COOKIE KRATOS_SECRETS_CIPHER KRATOS_DSN KRATOS_BIN NEXT_DIST_DIR; do
+      KRATOS_SECRETS_COOKIE KRATOS_SECRETS_CIPHER KRATOS_DSN KRATOS_BIN NEXT_DIST_DIR \
+      MAILPIT_API_URL MAILPIT_SMTP_PORT MAILPIT_HTTP_PORT; do
     printf 'export %s=%q\n' "$v" "${!v}"; done > "$STATE_DIR/env")
   wait
 fi

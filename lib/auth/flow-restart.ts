@@ -1,7 +1,7 @@
 import "server-only";
 /**
- * Starting and restarting Kratos' login and registration flows, with the restart after a CSRF failure
- * bounded to one (issue 13, item 7).
+ * Starting and restarting Kratos' browser flows (login, registration, recovery, verification), with the
+ * restart after a CSRF failure bounded to one (issue 13, item 7).
  *
  * Kratos answers 403 (security_csrf_violation) for a browser flow fetched without the anti-CSRF cookie it set
  * when the flow began. Restarting helps a browser that followed a stale link; a client that sends no cookies
@@ -25,7 +25,7 @@ import { browserFlowUrl } from "@/lib/kratos/flows";
 import { returnUrl, safeReturnPath } from "@/lib/security/return-to";
 import { flowParams } from "./search-params";
 
-export type RestartableFlow = "login" | "registration";
+export type RestartableFlow = "login" | "registration" | "recovery" | "verification";
 type Params = Pick<z.infer<typeof flowParams>, "return_to" | "refresh" | "aal">;
 
 /** "A restart was spent in the last RESTART_WINDOW_SECONDS": another CSRF failure shows the page. */
@@ -40,7 +40,7 @@ const restartQuery = flowParams.pick({ return_to: true, refresh: true, aal: true
 /** Kratos' browser URL that begins a flow (the return_to on the app's origin only, else the dashboard). */
 export function flowStartUrl(flow: RestartableFlow, params: Params): string {
   const returnTo = returnUrl(params.return_to, readEdgeEnv().APP_URL);
-  if (flow === "registration") return browserFlowUrl("registration", { returnTo });
+  if (flow !== "login") return browserFlowUrl(flow, { returnTo });
   return browserFlowUrl("login", { returnTo, refresh: params.refresh === "true", aal: params.aal });
 }
 

@@ -10,6 +10,9 @@ export function elementsConfig(): OryClientConfiguration {
   const app = new URL(APP_URL).origin;
   return {
     sdk: { url: KRATOS_PUBLIC_URL, options: { credentials: "include" } },
+    // The one-step sign-in card puts its recovery link by the email field as "Recover Account"; people look
+    // for "Forgot password?".
+    intl: { locale: "en", customTranslations: { en: { "forms.label.recover-account": "Forgot password?" } } },
     project: {
       name: "Idle Sign-out",
       default_redirect_url: `${app}/dashboard`,
@@ -17,11 +20,12 @@ export function elementsConfig(): OryClientConfiguration {
       login_ui_url: `${app}/login`,
       registration_ui_url: `${app}/registration`,
       settings_ui_url: `${app}/settings`,
-      recovery_ui_url: `${app}/login`,
-      verification_ui_url: `${app}/login`,
+      recovery_ui_url: `${app}/recovery`,
+      verification_ui_url: `${app}/verification`,
       registration_enabled: true,
-      recovery_enabled: false,
-      verification_enabled: false,
+      // Recovery shows "Forgot password?" on the sign-in card; both send codes by mail (kratos/kratos.yml).
+      recovery_enabled: true,
+      verification_enabled: true,
     },
   };
 }

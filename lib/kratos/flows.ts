@@ -3,7 +3,7 @@ import "server-only";
  * Self-service flows fetched on the server for the pages that render them (@ory/elements-react).
  * IMPORTANT: Kratos binds each flow to the browser's CSRF cookie, so the browser's Cookie header is forwarded.
  */
-import type { FlowError, LoginFlow, RegistrationFlow, SettingsFlow } from "@ory/client-fetch";
+import type { FlowError } from "@ory/client-fetch";
 import { cookies } from "next/headers";
 import { readEdgeEnv } from "@/lib/config/env.js";
 import { returnUrl } from "@/lib/security/return-to";
@@ -26,8 +26,9 @@ async function fetchFlow<T>(load: () => Promise<T>): Promise<FlowResult<T>> {
     const status = statusOf(error);
     // Expired (410), foreign/unknown (403/404) or malformed (400) flows: start a new one.
     // (3xx: Kratos sending a browser elsewhere, e.g. to sign in first.)
-    // 403 on a login/registration flow is Kratos' CSRF check (security_csrf_violation): a client that sends
-    // no cookies fails it on every new flow too, so the pages bound that restart (lib/auth/flow-restart.ts).
+    // 403 on a login/registration/recovery/verification flow is Kratos' CSRF check (security_csrf_violation):
+    // a client that sends no cookies fails it on every new flow too, so the pages bound that restart
+    // (lib/auth/flow-restart.ts).
     if (status === 400 || status === 403 || status === 404 || status === 410 || (status !== undefined && status >= 300 && status < 400)) {
       return { status: "restart", csrf: status === 403 };
     }
@@ -46,17 +47,23 @@ function withSafeReturnTo<T extends { return_to?: string }>(flow: T): T {
   return flow.return_to ? { ...flow, return_to: returnUrl(flow.return_to, readEdgeEnv().APP_URL) } : flow;
 }
 
-export function getLoginFlow(id: string, cookie: string) {
-  return fetchFlow<LoginFlow>(async () => withSafeReturnTo(await frontendApi().getLoginFlow({ id, cookie }, requestInit())));
+type Api = ReturnType<typeof frontendApi>;
+
+/** A flow fetch for one page: the browser's cookies forwarded, the flow's return_to made safe. */
+function flowLoader<T extends { return_to?: string }>(get: (api: Api, id: string, cookie: string) => Promise<T>) {
+  return (id: string, cookie: string) =>
+    fetchFlow<T>(async () => withSafeReturnTo(await get(frontendApi(), id, cookie)));
 }
 
-export function getRegistrationFlow(id: string, cookie: string) {
-  return fetchFlow<RegistrationFlow>(async () => withSafeReturnTo(await frontendApi().getRegistrationFlow({ id, cookie }, requestInit())));
-}
-
-export function getSettingsFlow(id: string, cookie: string) {
-  return fetchFlow<SettingsFlow>(async () => withSafeReturnTo(await frontendApi().getSettingsFlow({ id, cookie }, requestInit())));
-}
+export const getLoginFlow = flowLoader((api, id, cookie) => api.getLoginFlow({ id, cookie }, requestInit()));
+export const getRegistrationFlow = flowLoader((api, id, cookie) =>
+  api.getRegistrationFlow({ id, cookie }, requestInit()),
+);
+export const getRecoveryFlow = flowLoader((api, id, cookie) => api.getRecoveryFlow({ id, cookie }, requestInit()));
+export const getVerificationFlow = flowLoader((api, id, cookie) =>
+  api.getVerificationFlow({ id, cookie }, requestInit()),
+);
+export const getSettingsFlow = flowLoader((api, id, cookie) => api.getSettingsFlow({ id, cookie }, requestInit()));
 
 export function getFlowError(id: string) {
   return fetchFlow<FlowError>(() => frontendApi().getFlowError({ id }, requestInit()));
@@ -75,7 +82,7 @@ export async function createLogoutUrl(cookie: string, returnTo: string): Promise
 
 /** Browser-facing URLs that start a flow in Kratos (the browser must go there itself, for its cookies). */
 export function browserFlowUrl(
-  flow: "login" | "registration" | "settings",
+  flow: "login" | "registration" | "recovery" | "verification" | "settings",
   params: { returnTo?: string; refresh?: boolean; aal?: "aal1" | "aal2" } = {},
 ): string {
   // Relative to the public URL's path: behind the proxy Kratos lives under a prefix (https://host/.ory).

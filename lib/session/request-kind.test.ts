@@ -21,6 +21,8 @@ describe("classify", () => {
     { method: "POST", path: "/login", kind: "public" },
     { method: "GET", path: "/registration", kind: "public" },
     { method: "GET", path: "/registration/x", kind: "public" },
+    { method: "GET", path: "/recovery", kind: "public" },
+    { method: "GET", path: "/verification", kind: "public" },
     { method: "GET", path: "/error", kind: "public" },
     { method: "GET", path: "/signed-out", kind: "public" },
     { method: "GET", path: "/api/health", kind: "public" },
@@ -30,6 +32,7 @@ describe("classify", () => {
     // Look-alikes of public prefixes are NOT public.
     { method: "GET", path: "/loginx", kind: "page" },
     { method: "GET", path: "/registrationx", kind: "page" },
+    { method: "GET", path: "/recoveryx", kind: "page" },
     { method: "GET", path: "/errors", kind: "page" },
     { method: "GET", path: "/signed-outside", kind: "page" },
     { method: "GET", path: "/x/login", kind: "page" },

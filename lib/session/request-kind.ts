@@ -27,7 +27,8 @@ export type RequestKind = "public" | "internal" | "poll" | "report" | "heartbeat
 /** Set by the gate on every request it passes on; any value sent by the browser is overwritten. */
 export const KIND_HEADER = "x-app-request-kind";
 
-const PUBLIC_PREFIXES = ["/login", "/registration", "/error", "/signed-out", "/api/health"];
+const PUBLIC_PREFIXES = ["/login", "/registration", "/recovery", "/verification", "/error", "/signed-out",
+  "/api/health"];
 
 function under(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}/`);

@@ -93,14 +93,16 @@ describe("a CSRF failure restarts a Kratos flow at most once", () => {
     assert.ok(w.hops.every((h) => !h.startsWith(KRATOS_PUBLIC_URL)), `went to Kratos: ${cookieless(w)}`);
   });
 
-  it("registration: the same", async () => {
-    const probe = randomUUID();
-    const w = await walk(`/registration?return_to=${encodeURIComponent(`/dashboard?probe=${probe}`)}`);
-    assert.equal(w.status, 200, `stopped: ${cookieless(w)}`);
-    assert.match(w.body, COOKIES_OFF);
-    assert.ok(w.hops.length <= 6, cookieless(w));
-    assert.ok((await flowsWith("selfservice_registration_flows", probe)) <= 1, "Kratos registration flows created");
-  });
+  for (const kind of ["registration", "recovery", "verification"] as const) {
+    it(`${kind}: the same`, async () => {
+      const probe = randomUUID();
+      const w = await walk(`/${kind}?return_to=${encodeURIComponent(`/dashboard?probe=${probe}`)}`);
+      assert.equal(w.status, 200, `stopped: ${cookieless(w)}`);
+      assert.match(w.body, COOKIES_OFF);
+      assert.ok(w.hops.length <= 6, cookieless(w));
+      assert.ok((await flowsWith(`selfservice_${kind}_flows`, probe)) <= 1, `Kratos ${kind} flows created`);
+    });
+  }
 
   it("a browser that keeps cookies and follows a stale flow link gets the form after one restart", async () => {
     const jar = new Jar();
