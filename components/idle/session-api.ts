@@ -2,7 +2,7 @@
  * The browser's calls to the app's session endpoints, and how their answers read. No state, no timers:
  * the IdleController (controller.ts) decides what to do with them.
  */
-import type { SessionStatus } from "@/lib/client/deadlines";
+import { readSessionStatus, type SessionStatus } from "@/lib/session/status";
 
 export type SyncKind = "poll" | "heartbeat" | "still-here" | "lease";
 
@@ -37,16 +37,11 @@ export async function syncSession(kind: SyncKind, paths: readonly string[]): Pro
       return { kind: "leave", url: body.signedOut ?? body.login ?? `/signed-out?reason=${body.reason ?? "revoked"}` };
     }
     if (!response.ok) return { kind: "retry" };
-    const status = (await response.json()) as SessionStatus;
-    return isStatus(status) ? { kind: "status", status } : { kind: "retry" };
+    const status = readSessionStatus(await response.json());
+    return status ? { kind: "status", status } : { kind: "retry" };
   } catch {
     return { kind: "retry" };
   }
-}
-
-function isStatus(s: SessionStatus): boolean {
-  const times = [s.serverNow, s.absoluteExpiresAt, s.warningSeconds, s.absoluteWarningSeconds];
-  return times.every(Number.isFinite) && (s.idleExpiresAt === null || Number.isFinite(s.idleExpiresAt));
 }
 
 /** POST /api/session/events: "warning shown/answered" for the admins' friction insights; fire and forget. */

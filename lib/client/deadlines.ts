@@ -6,15 +6,10 @@
  * monotonic clock. Date.now() is never used, so a wrong or changed device clock cannot move a deadline.
  * (The monotonic clock may pause while the device sleeps: the provider re-syncs on wake.)
  */
-export interface SessionStatus {
-  serverNow: number;
-  idleExpiresAt: number | null;
-  absoluteExpiresAt: number;
-  idleBudgetSeconds: number | null;
-  area: string;
-  warningSeconds: number;
-  absoluteWarningSeconds: number;
-}
+import type { SessionStatus } from "@/lib/session/status";
+
+/** The server's answer (built and read by lib/session/status.ts). */
+export type { SessionStatus };
 
 export interface Deadlines {
   /** performance.now() values */
