@@ -3,8 +3,8 @@
  * (the gate answers with it too). Codes are part of the API (the browser reads `error`), so they never
  * change; the wording changes here only.
  *
- *   throw new AppError("forbidden")            // or return new AppError(...).toResponse()
- *   new AppError("body_too_large", "8192 bytes").toResponse()
+ *   return new AppError("forbidden").toResponse();
+ *   return new AppError("body_too_large", "8192 bytes").toResponse({ extra: "fields" });
  */
 import type { NextResponse } from "next/server";
 import { noStoreJson } from "@/lib/http/json";
@@ -64,7 +64,3 @@ export class AppError extends Error {
   }
 }
 
-/** Shorthand for the common case: the answer for `code`. */
-export function errorResponse(code: ErrorCode, extra: Record<string, unknown> = {}, detail = ""): NextResponse {
-  return new AppError(code, detail).toResponse(extra);
-}

@@ -7,8 +7,10 @@ import "server-only";
  * trail and the throttled activity write, next/headers' cookies for a re-issued record.
  * verifySession() and apiSession() render the answer (a redirect, or JSON).
  *
- * A page, prefetch or action the gate admitted is judged at the instant the gate judged it (its signed
- * admission, lib/session/admission.ts), so this look is the gate's own judgement and never needs Kratos.
+ * A page, prefetch or action the gate admitted carries the instant the gate judged it at (its signed
+ * admission, lib/session/admission.ts): the record's freshness is judged at that instant, so a record the
+ * gate found fresh is fresh here too and this look never needs Kratos. (The activity itself is stamped and
+ * judged at this side's own clock, where the work runs, as before.)
  */
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
@@ -80,7 +82,8 @@ export const checkSession = cache(async (kind: CheckKind, declaredArea?: string)
   const device = deviceFrom(h.get("sec-ch-ua-mobile"), h.get("user-agent"));
   const evaluation = await evaluate(
     {
-      now: admitted ?? Date.now(),
+      now: Date.now(),
+      freshAt: admitted,
       path,
       kind,
       where: "handler",

@@ -1,7 +1,7 @@
 /**
  * Tests for the gate's admission (lib/session/admission.ts), and the property it exists for: the Node side's
  * look at a request the gate admitted agrees with the gate, without a grace period, even when the record
- * turns stale a moment later and Kratos is down by then. Each case runs the real evaluate() and enforce()
+ * turns stale a moment later (here: 5 s later) and Kratos is down by then. Each case runs the real evaluate() and enforce()
  * the way the gate does, hands over what the gate hands over, then runs them the way verifySession() does.
  */
 import { describe, it } from "node:test";
@@ -33,8 +33,9 @@ function record(overrides: Partial<ActivityRecord> = {}): ActivityRecord {
   return { ...session, ...base, ...overrides };
 }
 
-const input = (now: number, kind: PageKind, path: string, recordCookie: string | undefined, where: EvaluateInput["where"]): EvaluateInput => ({
+const input = (now: number, kind: PageKind, path: string, recordCookie: string | undefined, where: EvaluateInput["where"], freshAt?: number): EvaluateInput => ({
   now,
+  freshAt,
   path,
   kind,
   where,
@@ -59,7 +60,7 @@ describe("admission: the Node side's look agrees with the gate's, Kratos down in
     { name: "a prefetch, record checked 14.999 s ago", kind: "prefetch", path: "/billing", age: 15 * SEC - 1 },
     { name: "an action, record checked 14.999 s ago", kind: "action", path: "/dashboard", age: 15 * SEC - 1 },
     { name: "an action whose freshness came from the gate's own confirmation", kind: "action", path: "/dashboard", age: 40 * SEC, gateKnows: 30 * SEC },
-    { name: "a page idle past Billing's budget: step-up at both", kind: "page", path: "/billing", age: 14 * SEC },
+    { name: "a page on /billing, record checked 14 s ago", kind: "page", path: "/billing", age: 14 * SEC },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -74,15 +75,16 @@ describe("admission: the Node side's look agrees with the gate's, Kratos down in
       const forwarded = set?.forward ? encodeRecord(set.record, SECRET) : presented;
       const header = signAdmission(SECRET, now, { kind: c.kind, path: c.path, record: forwarded });
 
-      // A moment later, Kratos down, another process (no confirmations): judged at the admitted instant.
+      // 5 s later, Kratos down, another process (no confirmations): freshness judged at the admitted instant.
       const at = admittedAt(SECRET, header, { kind: c.kind, path: c.path, record: forwarded });
       assert.equal(at, now);
-      const atNode = await evaluate(input(at!, c.kind, c.path, forwarded, "handler"), deps(DOWN));
+      const atNode = await evaluate(input(now + 5 * SEC, c.kind, c.path, forwarded, "handler", at), deps(DOWN));
       assert.equal(atNode.outcome, atGate.outcome, "the same verdict");
       assert.equal(atNode.askedKratos, false, "the Node side never needs Kratos for an admitted request");
 
-      // Without the admission (the Node side's own clock, 1 ms later), it could not have agreed.
-      const late = await evaluate(input(Math.max(now, (set?.forward ? set.record.checkedAt : record().checkedAt) + 15 * SEC) + 1, c.kind, c.path, forwarded, "handler"), deps(DOWN));
+      // Without the admission (the Node side's own clock, once the record is stale), it could not have agreed.
+      const checkedAt = set?.forward ? set.record.checkedAt : record().checkedAt;
+      const late = await evaluate(input(Math.max(now + 5 * SEC, checkedAt + 15 * SEC), c.kind, c.path, forwarded, "handler"), deps(DOWN));
       assert.equal(late.outcome, "unavailable", "a second look at its own instant needs Kratos");
     });
   }

@@ -1,9 +1,10 @@
 /**
  * The gate's admission: how a page, prefetch or server action the gate admitted tells verifySession() "judged
- * at this instant, with this record", so the Node side's look is the same judgement and never a second
- * opinion. verifySession() evaluates at the admitted instant: the record the gate found fresh (or just
- * confirmed with Kratos, and forwarded) is fresh there too, so the Node side never asks Kratos for a request
- * the gate admitted, and a Kratos outage starting in between cannot turn the gate's allow into an error.
+ * at this instant, with this record". verifySession() judges the record's freshness at the admitted instant:
+ * the record the gate found fresh (or just confirmed with Kratos, and forwarded) is fresh there too, so the
+ * Node side never asks Kratos for a request the gate admitted, and a Kratos outage starting in between cannot
+ * turn the gate's allow into an error. (The bound for such a request is the gate's: revalidateSeconds at the
+ * instant it was judged.)
  * (It replaces a 5 s "recheck grace" that existed only because a page was judged twice at two instants.)
  *
  * Signed (HMAC-SHA256, a key derived from SESSION_SECRET for this purpose only) and bound to the request's

@@ -19,7 +19,7 @@ export function loginPath(returnTo: string, refresh = false): string {
  * /signed-out for a session the server ended: why (reason), where the budget ran out (area: a path, shown
  * only as its area's label), how long the budget was, and the page to come back to.
  */
-export function signedOutUrl(answer: Omit<SignedOut, "kind">, returnTo: string): string {
+function signedOutUrl(answer: Omit<SignedOut, "kind">, returnTo: string): string {
   const q = new URLSearchParams({ reason: answer.reason });
   if (answer.lastPath) q.set("area", answer.lastPath);
   if (answer.budgetSeconds) q.set("after", String(Math.round(answer.budgetSeconds)));

@@ -45,6 +45,12 @@ export interface EvaluateInput {
   recordCookie: string | undefined;
   policy: PolicyConfig;
   secret: string;
+  /**
+   * The instant the record's freshness is judged at, when not `now`: the gate's admission (verifySession()
+   * on a request the gate admitted, lib/session/admission.ts), so a record the gate found fresh is fresh here
+   * too and the Node side's look never needs Kratos. Never later than `now`.
+   */
+  freshAt?: number;
 }
 
 interface Common {
@@ -73,7 +79,7 @@ export type Judged = {
 export type Evaluation = Common & ({ outcome: "no-session" } | Ended | { outcome: "unavailable"; detail: string } | Judged);
 
 /** The session's own fields of a record (or of Kratos' answer). */
-export function sessionOf(s: Session): Session {
+function sessionOf(s: Session): Session {
   const { sessionId, identityId, email, name, role, preference, authenticatedAt, expiresAt } = s;
   return { sessionId, identityId, email, name, role, preference, authenticatedAt, expiresAt };
 }
@@ -101,11 +107,12 @@ type Early = Common & ({ outcome: "no-session" } | Ended | { outcome: "unavailab
 
 async function identify(input: EvaluateInput, kratosCookie: string, record: ActivityRecord | undefined, deps: EvaluateDeps): Promise<Known | Early> {
   const { now, policy } = input;
+  const at = Math.min(input.freshAt ?? now, now);
   const tok = cookieToken(kratosCookie);
   // The later of the record's check time and this process's own last confirmation for this cookie.
   const checkedAt =
     record && record.kratosToken === tok ? Math.max(record.checkedAt, deps.confirmations?.lastFor(tok, record.sessionId) ?? 0) : undefined;
-  if (record && checkedAt !== undefined && checkedAt <= now && now - checkedAt < policy.revalidateSeconds * 1000) {
+  if (record && checkedAt !== undefined && checkedAt <= at && at - checkedAt < policy.revalidateSeconds * 1000) {
     return { session: sessionOf(record), record, tok, checkedAt, askedKratos: false };
   }
   // IMPORTANT: rebuild the header from the parsed value: Next re-serializes request cookies after
