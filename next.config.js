@@ -7,6 +7,7 @@
  */
 import { PHASE_PRODUCTION_BUILD } from "next/constants.js";
 import { ConfigError, readBuildEnv, readPolicy, readServerEnv } from "./lib/config/env.js";
+import { unmatchedHeaderSources } from "./lib/config/routes.js";
 import { modeOf, securityHeaders } from "./lib/security/headers.js";
 
 /** @param {string} phase */
@@ -24,20 +25,13 @@ function checkedEnv(phase) {
 }
 
 /**
- * The routes the middleware matcher skips (middleware.ts) get their security headers here; everything it
- * matches gets them from the gate, with a per-request nonce CSP. IMPORTANT: keep this list in step with the
- * matcher, and never send the static CSP on a matched route (a second CSP header would be enforced too).
- * Next fixes these headers at build time (routes-manifest), so HSTS here follows the APP_URL of the build
- * (the gate and the TLS proxy send it at run time; see docs/deploy.md).
+ * The routes the middleware matcher skips, and every API route, get their security headers here; every page
+ * it matches gets them from the gate, with a per-request nonce CSP. Derived from the route table
+ * (lib/config/routes.js), like the matcher itself, so the two cannot drift apart.
+ * Next fixes these headers at build time (routes-manifest), so HSTS here follows the APP_URL of the build.
+ * (The gate and the TLS proxy send HSTS at run time; see docs/deploy.md.)
  */
-const UNMATCHED = [
-  "/_next/static/:path*",
-  "/_next/image",
-  "/favicon.ico",
-  "/robots.txt",
-  // Every API route, matched or not: JSON is never a page. The gate sets no security headers on API calls.
-  "/api/:path*",
-];
+const UNMATCHED = unmatchedHeaderSources();
 /** @param {Record<string, string>} headers */
 const list = (headers) => Object.entries(headers).map(([key, value]) => ({ key, value }));
 

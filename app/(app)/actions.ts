@@ -1,15 +1,14 @@
 "use server";
 
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { recordSignedOut } from "@/lib/activity/store";
-import { checkSession } from "@/lib/auth/session-check";
+import { clearSessionCookies } from "@/lib/auth/record";
+import { currentSession, type VerifiedSession } from "@/lib/auth/verify-session";
 import { readEdgeEnv } from "@/lib/config/env.js";
 import type { FormResult } from "@/lib/forms/result";
 import { revokeSession } from "@/lib/kratos/admin";
 import { browserKratosCookies, createLogoutUrl } from "@/lib/kratos/flows";
 import { KratosUnavailableError } from "@/lib/kratos/types";
-import { ACTIVITY_COOKIE } from "@/lib/session/activity-record";
 
 const NOT_SIGNED_OUT: FormResult = {
   status: "error",
@@ -30,10 +29,14 @@ const NOT_SIGNED_OUT: FormResult = {
  * The arguments (a form action's state and form) are ignored: this action takes no input.
  */
 export async function signOut(): Promise<FormResult> {
-  const result = await checkSession("action");
-  if (result.status === "unavailable") return NOT_SIGNED_OUT;
-  if (result.status !== "ok") return signOutThroughKratos();
-  const { session } = result;
+  let session: VerifiedSession | null;
+  try {
+    session = await currentSession();
+  } catch (error) {
+    if (!(error instanceof KratosUnavailableError)) throw error;
+    return NOT_SIGNED_OUT;
+  }
+  if (!session) return signOutThroughKratos();
   try {
     await revokeSession(session.sessionId);
   } catch (error) {
@@ -41,10 +44,8 @@ export async function signOut(): Promise<FormResult> {
     console.error(`[sign-out] not signed out, the session stays open for the sweeper: ${error.message}`);
     return NOT_SIGNED_OUT;
   }
-  recordSignedOut({ sessionId: session.sessionId, identityId: session.identityId, lastPath: session.record.lp, absoluteDeadline: session.absoluteDeadline });
-  const jar = await cookies();
-  jar.delete(ACTIVITY_COOKIE);
-  jar.delete(readEdgeEnv().KRATOS_SESSION_COOKIE);
+  recordSignedOut({ sessionId: session.sessionId, identityId: session.identityId, lastPath: session.record.lastPath, absoluteDeadline: session.absoluteDeadline });
+  await clearSessionCookies();
   redirect("/signed-out?reason=manual");
 }
 

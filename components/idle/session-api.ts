@@ -2,8 +2,8 @@
  * The browser's calls to the app's session endpoints, and how their answers read. No state, no timers:
  * the idle state machine (lib/client/idle-machine.ts) decides what to do with them.
  */
-import { parseSessionStatus } from "@/lib/client/deadlines";
 import type { SyncAnswer, SyncKind } from "@/lib/client/idle-types";
+import { readSessionStatus } from "@/lib/session/status";
 
 /** A request the server has not answered by then is given up (and asked again later): never a hung tab. */
 export const SYNC_TIMEOUT_MS = 8_000;
@@ -30,7 +30,7 @@ export async function syncSession(kind: SyncKind, paths: readonly string[]): Pro
       return { kind: "leave", url: body.signedOut ?? body.login ?? `/signed-out?reason=${body.reason ?? "revoked"}` };
     }
     if (!response.ok) return { kind: "retry" };
-    const status = parseSessionStatus(await response.json());
+    const status = readSessionStatus(await response.json());
     return status ? { kind: "status", status } : { kind: "retry" };
   } catch {
     return { kind: "retry" };

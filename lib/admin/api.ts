@@ -3,20 +3,15 @@ import "server-only";
  * Route handlers of the admin area: apiSession() (the same check as every route) plus the admin role.
  * Anyone else gets JSON 403, never data.
  */
-import { NextResponse } from "next/server";
 import { apiSession, type ApiSessionResult } from "@/lib/auth/api-session";
 import { ADMIN_AREA } from "@/lib/auth/constants";
-import { NO_STORE } from "@/lib/gate/responses";
-
-export function jsonResponse(status: number, body: Record<string, unknown>): NextResponse {
-  return NextResponse.json(body, { status, headers: { "cache-control": NO_STORE } });
-}
+import { AppError } from "@/lib/errors";
 
 export async function adminApiSession(): Promise<ApiSessionResult> {
   const result = await apiSession("api", { area: ADMIN_AREA });
   if (!result.ok) return result;
   if (result.session.role !== "admin") {
-    return { ok: false, response: jsonResponse(403, { error: "forbidden", message: "This is for administrators only." }) };
+    return { ok: false, response: new AppError("forbidden").toResponse() };
   }
   return result;
 }

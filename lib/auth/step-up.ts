@@ -5,12 +5,12 @@ import "server-only";
  * verifySession() before any action runs.) When it is not fresh, the action does nothing and answers with
  * the Kratos refresh-login URL; the form keeps what the user typed and asks for a fresh confirmation after.
  */
-import { cookies } from "next/headers";
 import { audit } from "@/lib/audit/write";
-import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
+import { readPolicy } from "@/lib/config/env.js";
 import { authenticationIsFresh } from "@/lib/policy/idle-rule";
-import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord } from "@/lib/session/activity-record";
-import type { VerifiedSession } from "./verify-session";
+import { loginPath } from "@/lib/session/answers";
+import { saveRecord } from "./record";
+import type { VerifiedSession } from "./session-check";
 
 export type StepUpRequired = { status: "step-up"; loginUrl: string; message: string };
 
@@ -19,11 +19,10 @@ export async function requireFreshAuthentication(session: VerifiedSession, actio
   if (authenticationIsFresh(session.authenticatedAt, now, readPolicy())) return null;
   audit({ eventType: "step_up_required", identityId: session.identityId, sessionId: session.sessionId, metadata: { action, page: returnPath } });
   // Mark the step-up as pending: the gate writes step_up_completed once a newer authentication arrives.
-  const jar = await cookies();
-  jar.set(ACTIVITY_COOKIE, encodeRecord({ ...session.record, su: now }, readEdgeEnv().SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
+  await saveRecord({ ...session.record, stepUpSince: now });
   return {
     status: "step-up",
-    loginUrl: `/login?refresh=true&return_to=${encodeURIComponent(`${returnPath}?resume=1`)}`,
+    loginUrl: loginPath(`${returnPath}?resume=1`, true),
     message: "For your security, please confirm it's you before this change.",
   };
 }

@@ -7,12 +7,12 @@ import "server-only";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { KratosUnavailableError } from "@/lib/kratos/types";
+import { pageRedirect } from "@/lib/session/answers";
 import { KIND_HEADER, pageKindFrom } from "@/lib/session/request-kind";
-import { signedOutPath } from "./signed-out-path";
 import { ADMIN_AREA } from "./constants";
-import { checkSession, requestPath, type LiveSession } from "./session-check";
+import { checkSession, requestPath, type VerifiedSession } from "./session-check";
 
-export type VerifiedSession = LiveSession;
+export type { VerifiedSession };
 
 /**
  * `area`: judge this check as that area whatever the page (billing actions: "/billing"), so a sensitive
@@ -24,20 +24,11 @@ export async function verifySession(opts: { area?: string } = {}): Promise<Verif
   // from headers(), so the Node side cannot tell a prefetch itself). A router prefetch renders the page
   // too, but is not the user's activity.
   const kind = h.get("next-action") !== null ? "action" : (pageKindFrom(h.get(KIND_HEADER)) ?? "page");
-  const result = await checkSession(kind, opts.area);
-  const back = encodeURIComponent(await requestPath());
-  switch (result.status) {
-    case "ok":
-      return result.session;
-    case "no-session":
-      return redirect(`/login?return_to=${back}`);
-    case "step-up":
-      return redirect(`/login?refresh=true&return_to=${back}`);
-    case "signed-out":
-      return redirect(signedOutPath({ ...result, returnTo: decodeURIComponent(back) }));
-    case "unavailable":
-      throw new KratosUnavailableError("whoami failed");
-  }
+  const check = await checkSession(kind, opts.area);
+  if (check.session) return check.session;
+  const to = pageRedirect(check.answer, await requestPath());
+  if (to === null) throw new KratosUnavailableError("whoami failed");
+  return redirect(to);
 }
 
 /** Admins only: anyone else gets the 403 page (app/forbidden.tsx). */
@@ -45,4 +36,14 @@ export async function verifyAdmin(): Promise<VerifiedSession> {
   const session = await verifySession({ area: ADMIN_AREA });
   if (session.role !== "admin") forbidden();
   return session;
+}
+
+/**
+ * For the sign-out action: the live session, or null when there is none the app can name (ended, or waiting
+ * for a step-up). Throws KratosUnavailableError when Kratos cannot say.
+ */
+export async function currentSession(): Promise<VerifiedSession | null> {
+  const check = await checkSession("action");
+  if (check.answer.kind === "unavailable") throw new KratosUnavailableError("whoami failed");
+  return check.session ?? null;
 }

@@ -6,15 +6,10 @@
  * monotonic clock. Date.now() is never used, so a wrong or changed device clock cannot move a deadline.
  * (The monotonic clock may pause while the device sleeps: the provider re-syncs on wake.)
  */
-export interface SessionStatus {
-  serverNow: number;
-  idleExpiresAt: number | null;
-  absoluteExpiresAt: number;
-  idleBudgetSeconds: number | null;
-  area: string;
-  warningSeconds: number;
-  absoluteWarningSeconds: number;
-}
+import type { SessionStatus } from "@/lib/session/status";
+
+/** The server's answer (built and read by lib/session/status.ts). */
+export type { SessionStatus };
 
 export interface Deadlines {
   /** performance.now() values */
@@ -65,12 +60,4 @@ export function heartbeatInterval(budgetSeconds: number | null, warningSeconds: 
 export function msToNextTick(idleAt: number, now: number): number {
   const left = idleAt - now;
   return left > 0 ? left % 1000 || 1000 : 1000;
-}
-
-/** The reply of GET /api/session and POST /api/session/activity, or null when it is not a status. */
-export function parseSessionStatus(body: unknown): SessionStatus | null {
-  if (typeof body !== "object" || body === null) return null;
-  const s = body as SessionStatus;
-  const times = [s.serverNow, s.absoluteExpiresAt, s.warningSeconds, s.absoluteWarningSeconds];
-  return times.every(Number.isFinite) && (s.idleExpiresAt === null || Number.isFinite(s.idleExpiresAt)) ? s : null;
 }

@@ -1,31 +1,35 @@
 /**
- * THE GATE (run by middleware.ts on the Edge runtime for pages, server actions and API routes).
+ * THE GATE (run by middleware.ts on the Edge runtime for pages, server actions and API routes): the Edge
+ * adapter of the enforcement core. It classifies the request, evaluates it (lib/session/evaluate.ts), asks
+ * the core for the verdict (lib/session/enforce.ts) and applies its effects the Edge way: Kratos' admin API
+ * for a revocation, the signed internal channel for the audit trail, cookies on the answer.
  * Web APIs only: no `pg`, no `node:` modules (a test enforces it), so a move to proxy.ts is a rename.
  *
- *   no Kratos session        -> sign-in, with a same-origin return_to
- *   Kratos unreachable       -> 503 (fail closed; never a sign-out, never signed in)
- *   expire (idle | absolute) -> revoke in Kratos (admin API), audit, clear cookies, /signed-out?reason=...
- *   step-up                  -> Kratos login with refresh=true, back to the requested page
- *   background load          -> 204, nothing rendered, the session untouched (a browser prefetch, an <img>
- *                               of a page: never the person's activity; lib/session/request-kind.ts)
- *   allow                    -> the request goes on with a refreshed signed activity record and no-store
+ *   background load -> 204, nothing rendered, the session untouched (a browser prefetch, an <img> of a page:
+ *                      never the person's activity; lib/session/request-kind.ts)
+ *   public, internal -> passed on unjudged
+ *   anything else   -> the verdict; a revocation that fails answers 503 (fail closed, never pretend)
  *
  * Every answer, whatever the outcome, carries the security headers (lib/security/headers.js) with a fresh
  * CSP nonce; the nonce also goes to Next on the request so it can put it on its own scripts.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
 import { PATH_HEADER } from "@/lib/auth/constants";
+import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
+import { NO_STORE } from "@/lib/http/json";
 import { revokeSession } from "@/lib/kratos/admin";
 import { whoami } from "@/lib/kratos/session";
-import { areaFor, deviceFrom } from "@/lib/policy/idle-rule";
-import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord, needsReissue } from "@/lib/session/activity-record";
+import { deviceFrom } from "@/lib/policy/idle-rule";
+import { ADMISSION_HEADER, signAdmission } from "@/lib/session/admission";
+import { setActivityCookie } from "@/lib/session/activity-cookie";
+import { ACTIVITY_COOKIE, encodeRecord } from "@/lib/session/activity-record";
+import { replaceCookie } from "@/lib/session/cookie-header";
+import { enforce, type Effect, type Verdict } from "@/lib/session/enforce";
 import { Confirmations, evaluate, type ServerActivity } from "@/lib/session/evaluate";
 import { internalFetch } from "@/lib/session/internal-channel";
-import { replaceCookie } from "@/lib/session/cookie-header";
-import { KIND_HEADER, classify, movesClock, wantsJson, type RequestKind } from "@/lib/session/request-kind";
+import { KIND_HEADER, classify, isApiLike, type RequestKind } from "@/lib/session/request-kind";
 import { modeOf, newNonce, securityHeaders } from "@/lib/security/headers.js";
-import { NO_STORE, signedOut, toLogin, unavailable } from "./responses";
+import { refusal, returnPathOf } from "./responses";
 
 let config:
   | { env: ReturnType<typeof readEdgeEnv>; policy: ReturnType<typeof readPolicy>; headers: ReturnType<typeof securityHeaders> }
@@ -63,14 +67,6 @@ async function report(body: unknown): Promise<void> {
   }
 }
 
-/** The query string without Next's `_rsc` cache-buster (kept because flight headers are not normalized). */
-function searchWithoutRsc(request: NextRequest): string {
-  const params = new URLSearchParams(request.nextUrl.search);
-  params.delete("_rsc");
-  const text = params.toString();
-  return text ? `?${text}` : "";
-}
-
 export async function gate(request: NextRequest): Promise<NextResponse> {
   const path = request.nextUrl.pathname;
   const kind = classify({ method: request.method, path, header: (n) => request.headers.get(n) });
@@ -96,26 +92,17 @@ export async function gate(request: NextRequest): Promise<NextResponse> {
 
 async function decide(request: NextRequest, path: string, kind: RequestKind): Promise<NextResponse> {
   const { env, policy } = settings();
-  // Passes the request on with its headers rewritten. Headers the Node side trusts are always set here,
-  // never taken from the browser. (A JSON call passed on without this keeps the browser's path header:
-  // verifySession() never reads it for those kinds, and skipping the rewrite is most of the saving.)
-  const forward = () => {
-    request.headers.set(PATH_HEADER, `${path}${searchWithoutRsc(request)}`);
-    request.headers.set(KIND_HEADER, kind);
-    return NextResponse.next({ request: { headers: request.headers } });
-  };
-  if (kind === "public" || kind === "internal") return forward();
+  if (kind === "public" || kind === "internal") return forward(request, kind);
   if (kind === "background") return new NextResponse(null, { status: 204, headers: { "cache-control": NO_STORE } });
-
-  const asJson = wantsJson(kind);
   const now = Date.now();
+  const device = deviceFrom(request.headers.get("sec-ch-ua-mobile"), request.headers.get("user-agent"));
   const evaluation = await evaluate(
     {
       now,
       path,
       kind,
       where: "gate",
-      device: deviceFrom(request.headers.get("sec-ch-ua-mobile"), request.headers.get("user-agent")),
+      device,
       kratosCookieName: env.KRATOS_SESSION_COOKIE,
       kratosCookie: request.cookies.get(env.KRATOS_SESSION_COOKIE)?.value,
       recordCookie: request.cookies.get(ACTIVITY_COOKIE)?.value,
@@ -125,100 +112,63 @@ async function decide(request: NextRequest, path: string, kind: RequestKind): Pr
     { whoami, serverActivity, confirmations },
   );
   if (evaluation.ignoredRecord) console.warn(`[gate] ignored an activity record (${evaluation.ignoredRecord}) on ${path}`);
+  const verdict = enforce(evaluation, { where: "gate", kind, path, device, policy });
+  const applied = await apply(verdict.effects);
+  const answer = applied ? verdict.answer : { kind: "unavailable" as const };
+  if (answer.kind === "unavailable" && "detail" in answer) console.error(`[gate] Kratos unavailable (${answer.detail}): answering 503`);
+  const set = verdict.effects.find((e) => e.type === "set-record");
+  const signed = set ? encodeRecord(set.record, env.SESSION_SECRET) : undefined;
+  if (answer.kind !== "pass") {
+    return refusal(request, isApiLike(kind), answer, { effects: applied ? verdict.effects : [], signed, kratosCookieName: env.KRATOS_SESSION_COOKIE });
+  }
+  return pass(request, kind, now, set && signed ? { ...set, signed } : undefined);
+}
 
-  switch (evaluation.outcome) {
-    case "no-session":
-      return toLogin(request, asJson);
-    case "unavailable":
-      console.error(`[gate] Kratos unavailable (${evaluation.detail}): answering 503`);
-      return unavailable(asJson);
-    case "ended":
-      return signedOut(
-        request,
-        asJson,
-        { reason: evaluation.reason, area: evaluation.lastPath, budgetSeconds: evaluation.budgetSeconds, returnTo: asJson ? evaluation.lastPath : undefined },
-        env.KRATOS_SESSION_COOKIE,
-      );
-    case "expire": {
-      const { session, decision } = evaluation;
+/** The effects that reach outside the answer, in order. False when the revocation failed (deny: 503). */
+async function apply(effects: Verdict["effects"]): Promise<boolean> {
+  for (const effect of effects) {
+    if (effect.type === "revoke") {
       try {
-        await revokeSession(session.sessionId);
+        await revokeSession(effect.sessionId);
       } catch (error) {
         // Could not end it in Kratos: deny (fail closed) rather than pretend it ended.
         console.error(`[gate] ${(error as Error).message}`);
-        return unavailable(asJson);
+        return false;
       }
-      const budget = decision.kind === "expire" && decision.reason === "idle" ? decision.budget : null;
-      await report({
-        type: "session_end",
-        end: {
-          sessionId: session.sessionId,
-          identityId: session.identityId,
-          reason: decision.kind === "expire" ? decision.reason : "idle",
-          detectedBy: "gate",
-          lastPath: evaluation.lastPath,
-          area: budget?.area.label ?? areaFor(evaluation.lastPath, policy).area.label,
-          idleSeconds: decision.kind === "expire" && decision.reason === "idle" ? decision.idleSeconds : null,
-          budgetSeconds: budget?.seconds ?? null,
-          absoluteDeadline: session.expiresAt,
-        },
-      });
-      return signedOut(
-        request,
-        asJson,
-        {
-          reason: decision.kind === "expire" ? decision.reason : "idle",
-          area: evaluation.lastPath,
-          budgetSeconds: budget?.seconds,
-          returnTo: asJson ? evaluation.lastPath : undefined,
-        },
-        env.KRATOS_SESSION_COOKIE,
-      );
-    }
-    case "step-up": {
-      const { session, decision } = evaluation;
-      if (evaluation.stepUpStarted && decision.kind === "step-up") {
-        await report({
-          type: "audit",
-          event: {
-            eventType: "step_up_required",
-            identityId: session.identityId,
-            sessionId: session.sessionId,
-            metadata: { page: path, area: decision.budget.area.label, idle_seconds: Math.round(decision.idleSeconds), budget_seconds: decision.budget.seconds },
-          },
-        });
-      }
-      const response = toLogin(request, asJson, { refresh: true });
-      response.cookies.set(ACTIVITY_COOKIE, encodeRecord(evaluation.record, env.SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
-      return response;
-    }
-    case "allow": {
-      const { session, record } = evaluation;
-      if (evaluation.stepUpCompleted) {
-        await report({
-          type: "audit",
-          event: { eventType: "step_up_completed", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: path } },
-        });
-      }
-      const reissue = needsReissue(evaluation.presented, record, movesClock(kind, "gate"));
-      // The Node side sees what the gate just learnt in this same request (verifySession then needs no Kratos
-      // call). An API call needs that only when the gate asked Kratos: otherwise the record it presented is
-      // still fresh there. Overriding request headers is most of what Next charges a middleware.
-      const override = evaluation.askedKratos || (reissue && !asJson);
-      if (!reissue && !override) {
-        // Nothing new to say (the common case: requests less than a second apart): no signing, no Set-Cookie.
-        const response = asJson ? NextResponse.next() : forward();
-        response.headers.set("cache-control", NO_STORE);
-        return response;
-      }
-      const value = encodeRecord(record, env.SESSION_SECRET);
-      // IMPORTANT: edit the raw header; request.cookies.set() re-encodes every cookie, Kratos' included.
-      if (override) request.headers.set("cookie", replaceCookie(request.headers.get("cookie") ?? "", ACTIVITY_COOKIE, value));
-      const response = override || !asJson ? forward() : NextResponse.next();
-      // Not for a poll or prefetch that only re-checked with Kratos: see needsReissue().
-      if (reissue) response.cookies.set(ACTIVITY_COOKIE, value, activityCookieOptions(process.env.NODE_ENV === "production"));
-      response.headers.set("cache-control", NO_STORE);
-      return response;
-    }
+    } else if (effect.type === "end") await report({ type: "session_end", end: effect.end });
+    else if (effect.type === "audit") await report({ type: "audit", event: effect.event });
   }
+  return true;
+}
+
+/**
+ * The request goes on, with the record re-issued (Set-Cookie) and/or handed to the Node side as the verdict
+ * says, and no-store. Nothing new to say (the common case: requests less than a second apart): no signing,
+ * no Set-Cookie, and an API call passes without its headers rewritten.
+ */
+function pass(request: NextRequest, kind: RequestKind, now: number, set: (Extract<Effect, { type: "set-record" }> & { signed: string }) | undefined) {
+  // IMPORTANT: edit the raw header; request.cookies.set() re-encodes every cookie, Kratos' included.
+  if (set?.forward) request.headers.set("cookie", replaceCookie(request.headers.get("cookie") ?? "", ACTIVITY_COOKIE, set.signed));
+  const record = set?.forward ? set.signed : (request.cookies.get(ACTIVITY_COOKIE)?.value ?? "");
+  const response = set?.forward || !isApiLike(kind) ? forward(request, kind, { at: now, record }) : NextResponse.next();
+  if (set?.respond) setActivityCookie(response.cookies, set.signed);
+  response.headers.set("cache-control", NO_STORE);
+  return response;
+}
+
+/**
+ * Passes the request on with the headers the Node side trusts, always set here and never taken from the
+ * browser: the path, the kind, and for an admitted page, prefetch or action the gate's admission (the
+ * instant it judged this request at; lib/session/admission.ts). (A JSON call passed on without this keeps
+ * the browser's headers: apiSession() never reads them.)
+ */
+function forward(request: NextRequest, kind: RequestKind, admission?: { at: number; record: string }): NextResponse {
+  const path = returnPathOf(request);
+  request.headers.set(PATH_HEADER, path);
+  request.headers.set(KIND_HEADER, kind);
+  request.headers.delete(ADMISSION_HEADER);
+  if (admission && !isApiLike(kind)) {
+    request.headers.set(ADMISSION_HEADER, signAdmission(settings().env.SESSION_SECRET, admission.at, { kind, path, record: admission.record }));
+  }
+  return NextResponse.next({ request: { headers: request.headers } });
 }

@@ -1,64 +1,23 @@
 /**
- * The gate's answers. Web APIs + next/server only (Edge).
- * Pages get redirects or an HTML page; API calls get JSON with the same meaning.
+ * The gate's own answers: the verdict rendered for the Edge (lib/session/answers.ts holds the links and the
+ * JSON both runtimes share). Web APIs + next/server only.
  */
 import { NextResponse, type NextRequest } from "next/server";
-import { signedOutPath } from "@/lib/auth/signed-out-path";
-import { ACTIVITY_COOKIE, activityCookieOptions } from "@/lib/session/activity-record";
+import { NO_STORE } from "@/lib/http/json";
+import { clearActivityCookie, setActivityCookie } from "@/lib/session/activity-cookie";
+import { jsonAnswer, loginPath, pageRedirect } from "@/lib/session/answers";
+import type { Answer, Effect } from "@/lib/session/enforce";
 
-export const NO_STORE = "private, no-store, max-age=0, must-revalidate";
-
-function json(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): NextResponse {
-  return NextResponse.json(body, { status, headers: { "cache-control": NO_STORE, ...headers } });
-}
-
-function returnPathOf(request: NextRequest): string {
+/** The requested path and query, without Next's `_rsc` cache-buster: where to come back to. */
+export function returnPathOf(request: NextRequest): string {
   const params = new URLSearchParams(request.nextUrl.search);
   params.delete("_rsc");
   const search = params.toString();
   return `${request.nextUrl.pathname}${search ? `?${search}` : ""}`;
 }
 
-export function toLogin(request: NextRequest, asJson: boolean, opts: { refresh?: boolean } = {}): NextResponse {
-  const url = new URL("/login", request.nextUrl.origin);
-  url.searchParams.set("return_to", returnPathOf(request));
-  if (opts.refresh) url.searchParams.set("refresh", "true");
-  if (asJson) {
-    return json(401, {
-      error: opts.refresh ? "step_up_required" : "unauthenticated",
-      message: opts.refresh ? "Please confirm it's you: sign in again to continue." : "Please sign in.",
-      login: `${url.pathname}${url.search}`,
-    });
-  }
-  const response = NextResponse.redirect(url, 303);
-  response.headers.set("cache-control", NO_STORE);
-  return response;
-}
-
-export function signedOut(
-  request: NextRequest,
-  asJson: boolean,
-  info: { reason: "idle" | "absolute" | "revoked"; area?: string; budgetSeconds?: number | null; returnTo?: string },
-  kratosCookieName: string,
-): NextResponse {
-  // API calls (the client's poll at the deadline) come back to the page the user was on, not the API URL.
-  const url = new URL(signedOutPath({ ...info, returnTo: info.returnTo ?? returnPathOf(request) }), request.nextUrl.origin);
-  const response = asJson
-    ? json(401, { error: "signed_out", reason: info.reason, message: "Your session has ended.", signedOut: `${url.pathname}${url.search}` })
-    : NextResponse.redirect(url, 303);
-  response.headers.set("cache-control", NO_STORE);
-  // The session is already revoked in Kratos; clearing the cookies just tidies the browser.
-  response.cookies.set(kratosCookieName, "", { path: "/", maxAge: 0 });
-  // Same attributes as when it was set (Secure in production), or the browser may keep the old one.
-  response.cookies.set(ACTIVITY_COOKIE, "", { ...activityCookieOptions(process.env.NODE_ENV === "production"), maxAge: 0 });
-  return response;
-}
-
 /** Fail closed: Kratos could not be asked, so nobody is treated as signed in (nor as signed out). */
-export function unavailable(asJson: boolean): NextResponse {
-  if (asJson) {
-    return json(503, { error: "auth_unavailable", message: "The sign-in service is unavailable. Please try again shortly." }, { "retry-after": "5" });
-  }
+function unavailablePage(): NextResponse {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in service unavailable</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">
@@ -66,4 +25,32 @@ export function unavailable(asJson: boolean): NextResponse {
 <p>We can't confirm your session right now, so this page is not shown. You have not been signed out.</p>
 <p>Please try again in a few moments.</p></body></html>`;
   return new NextResponse(html, { status: 503, headers: { "content-type": "text/html; charset=utf-8", "cache-control": NO_STORE, "retry-after": "5" } });
+}
+
+/**
+ * Any answer but "pass", with the verdict's cookie effects: the pending step-up mark kept (`signed`: the
+ * record already signed), or the cookies cleared after a sign-out (the session is already revoked in
+ * Kratos; clearing them just tidies the browser).
+ */
+export function refusal(
+  request: NextRequest,
+  apiLike: boolean,
+  answer: Exclude<Answer, { kind: "pass" }>,
+  cookies: { effects: Effect[]; signed: string | undefined; kratosCookieName: string },
+): NextResponse {
+  const back = returnPathOf(request);
+  let response: NextResponse;
+  if (apiLike) {
+    response = jsonAnswer(answer, answer.kind === "sign-in" || answer.kind === "step-up" ? loginPath(back, answer.kind === "step-up") : undefined);
+  } else {
+    const to = pageRedirect(answer, back);
+    response = to === null ? unavailablePage() : NextResponse.redirect(new URL(to, request.nextUrl.origin), 303);
+    response.headers.set("cache-control", NO_STORE);
+  }
+  if (cookies.signed !== undefined) setActivityCookie(response.cookies, cookies.signed);
+  if (cookies.effects.some((e) => e.type === "clear-cookies")) {
+    response.cookies.set(cookies.kratosCookieName, "", { path: "/", maxAge: 0 });
+    clearActivityCookie(response.cookies);
+  }
+  return response;
 }

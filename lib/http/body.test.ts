@@ -28,7 +28,9 @@ const schema = z.object({ a: z.number() }).strict();
 describe("readText", () => {
   it("a declared length over the limit → 413 without reading the body (it never ends)", async () => {
     const result = await readText(post(endless([]), { "content-length": String(50 * 1024 * 1024) }), 1024);
-    assert.deepEqual(result, { ok: false, status: 413, error: "body_too_large", message: "The body must be at most 1024 bytes." });
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.deepEqual([result.error.status, result.error.code, result.error.message], [413, "body_too_large", "The body must be at most 1024 bytes."]);
   });
 
   it("no declared length, more bytes than the limit → 413 once they pass it, and the body is cancelled", async () => {
@@ -68,9 +70,9 @@ describe("readJson", () => {
       const result = await readJson(c.request(), schema, 4096);
       if (result.ok) return assert.deepEqual(result, c.expected);
       const expected = c.expected as { status: number; error: string };
-      assert.equal(result.status, expected.status);
-      assert.equal(result.error, expected.error);
-      assert.ok(result.message.length > 0, "says why");
+      assert.equal(result.error.status, expected.status);
+      assert.equal(result.error.code, expected.error);
+      assert.ok(result.error.message.length > 0, "says why");
     });
   }
 });

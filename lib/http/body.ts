@@ -3,17 +3,23 @@
  * (400 with the reason). Nothing is recorded for a refused body.
  */
 import type { z } from "zod";
+import { AppError } from "@/lib/errors";
 
-export type BodyResult<T> = { ok: true; value: T } | { ok: false; status: 400 | 413 | 415; error: string; message: string };
+/** A refused body: `error.toResponse()` is the answer. */
+export type Refused = { ok: false; error: AppError };
 
-export type TextResult = { ok: true; text: string } | { ok: false; status: 413; error: "body_too_large"; message: string };
+export type BodyResult<T> = { ok: true; value: T } | Refused;
+
+export type TextResult = { ok: true; text: string } | Refused;
+
+const refuse = (error: AppError): Refused => ({ ok: false, error });
 
 /**
  * The body as text, at most `maxBytes`: 413 at once when Content-Length says more, else as soon as the
  * bytes read pass the limit (a missing or false Content-Length must not let a large body through).
  */
 export async function readText(request: Request, maxBytes: number): Promise<TextResult> {
-  const tooLarge = { ok: false, status: 413, error: "body_too_large", message: `The body must be at most ${maxBytes} bytes.` } as const;
+  const tooLarge = refuse(new AppError("body_too_large", `${maxBytes} bytes`));
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) return tooLarge;
   const reader = request.body?.getReader();
@@ -36,10 +42,10 @@ export async function readText(request: Request, maxBytes: number): Promise<Text
 
 export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = 4096): Promise<BodyResult<z.infer<S>>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) return { ok: false, status: 413, error: "body_too_large", message: `The body must be at most ${maxBytes} bytes.` };
+  if (declared > maxBytes) return refuse(new AppError("body_too_large", `${maxBytes} bytes`));
   const type = request.headers.get("content-type") ?? "";
   if (type && !type.toLowerCase().startsWith("application/json")) {
-    return { ok: false, status: 415, error: "unsupported_media_type", message: "Send application/json." };
+    return refuse(new AppError("unsupported_media_type", "application/json"));
   }
   const body = await readText(request, maxBytes);
   if (!body.ok) return body;
@@ -48,12 +54,12 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
   try {
     data = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
-    return { ok: false, status: 400, error: "invalid_json", message: "The body is not valid JSON." };
+    return refuse(new AppError("invalid_json"));
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
-    return { ok: false, status: 400, error: "invalid_body", message: detail };
+    return refuse(new AppError("invalid_body", detail));
   }
   return { ok: true, value: parsed.data };
 }

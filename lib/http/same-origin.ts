@@ -7,17 +7,11 @@
  * No header (an old browser, curl, a server) is let through to the usual checks: the session cookie is
  * SameSite=Lax, so a cross-site POST from an old browser carries no session anyway.
  */
-import { NextResponse } from "next/server";
-import { NO_STORE } from "@/lib/gate/responses";
+import type { NextResponse } from "next/server";
+import { AppError } from "@/lib/errors";
 
 export function crossOriginRefusal(request: Request): NextResponse | null {
   const site = request.headers.get("sec-fetch-site");
   if (site === null || site === "same-origin") return null;
-  return NextResponse.json(
-    {
-      error: "cross_origin_refused",
-      message: `This endpoint only accepts requests from the app's own pages (Sec-Fetch-Site was "${site.slice(0, 20)}", expected "same-origin").`,
-    },
-    { status: 403, headers: { "cache-control": NO_STORE } },
-  );
+  return new AppError("cross_origin_refused", site.slice(0, 20)).toResponse();
 }

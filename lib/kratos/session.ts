@@ -1,12 +1,13 @@
 /**
- * whoami, mapped to the app's SessionInfo. Web APIs only (used by the Edge gate and by Node code).
+ * whoami, mapped to the app's Session (lib/session/session.ts). Web APIs only (used by the Edge gate and by Node code).
  */
-import type { Session } from "@ory/client-fetch";
+import type { Session as KratosSession } from "@ory/client-fetch";
 import { isIdlePreference } from "@/lib/policy/idle-rule";
 import { describeError, frontendApi, requestInit, statusOf } from "./client";
-import type { SessionInfo, WhoamiResult } from "./types";
+import type { Session } from "@/lib/session/session";
+import type { WhoamiResult } from "./types";
 
-export function toSessionInfo(session: Session): SessionInfo | null {
+export function toSession(session: KratosSession): Session | null {
   const identity = session.identity;
   if (!identity || !session.active || !session.expires_at || !session.authenticated_at) return null;
   const traits = (identity.traits ?? {}) as Record<string, unknown>;
@@ -22,7 +23,6 @@ export function toSessionInfo(session: Session): SessionInfo | null {
     preference: isIdlePreference(preference) ? preference : undefined,
     authenticatedAt: new Date(session.authenticated_at).getTime(),
     expiresAt: new Date(session.expires_at).getTime(),
-    aal: session.authenticator_assurance_level ?? "aal1",
   };
 }
 
@@ -30,7 +30,7 @@ export function toSessionInfo(session: Session): SessionInfo | null {
 export async function whoami(cookieHeader: string): Promise<WhoamiResult> {
   try {
     const session = await frontendApi().toSession({ cookie: cookieHeader }, requestInit());
-    const info = toSessionInfo(session);
+    const info = toSession(session);
     return info ? { status: "ok", session: info } : { status: "none" };
   } catch (error) {
     // 401: no session, or expired/revoked. 403: a second factor is required (aal2) - not signed in either.

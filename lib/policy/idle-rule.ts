@@ -118,6 +118,11 @@ export function strictestPath(paths: readonly string[], subject: Subject, policy
   return best?.path;
 }
 
+/** When a session idle since `lastActivityAt` ends under `budget` (null: no idle limit). */
+export function idleDeadline(lastActivityAt: number, budget: Budget): number | null {
+  return budget.seconds === null ? null : lastActivityAt + budget.seconds * 1000;
+}
+
 export function absoluteDeadline(times: Pick<SessionTimes, "authenticatedAt" | "expiresAt">, policy: PolicyConfig): number {
   return Math.min(times.expiresAt, times.authenticatedAt + policy.absoluteSeconds * 1000);
 }
@@ -138,7 +143,7 @@ export function decide(times: SessionTimes, requestedPath: string, subject: Subj
   const budget = budgetFor(requestedPath, subject, policy);
   const worstSeconds = Math.max(idleSeconds, (times.longestGapMs ?? 0) / 1000);
   if (budget.seconds !== null && worstSeconds > budget.seconds) return { kind: "step-up", budget, idleSeconds: worstSeconds };
-  return { kind: "allow", budget, idleDeadline: budget.seconds === null ? null : last + budget.seconds * 1000 };
+  return { kind: "allow", budget, idleDeadline: idleDeadline(last, budget) };
 }
 
 /**
@@ -170,6 +175,11 @@ export function deviceFrom(secChUaMobile: string | null | undefined, userAgent: 
   if (secChUaMobile === "?1") return "mobile";
   if (secChUaMobile === "?0") return "desktop";
   return /Mobi|Android|iPhone|iPad|iPod/i.test(userAgent ?? "") ? "mobile" : "desktop";
+}
+
+/** Whether an admin may choose `preference`: never "never", nothing longer than the admin cap. */
+export function adminMayChoose(preference: IdlePreference, policy: PolicyConfig): boolean {
+  return preference !== 0 && policy.preferenceSeconds[preference] <= policy.adminCapSeconds;
 }
 
 export function isIdlePreference(value: unknown): value is IdlePreference {

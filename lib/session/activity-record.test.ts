@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import {
   ACTIVITY_COOKIE,
-  activityCookieOptions,
   cookieToken,
   decodeRecord,
   encodeRecord,
@@ -18,6 +17,7 @@ import {
   type ActivityRecord,
   type ReadResult,
 } from "./activity-record";
+import { clearActivityCookie, setActivityCookie } from "./activity-cookie";
 import { hmacKey, sign, toBase64Url, utf8 } from "./crypto";
 
 const SECRET = "unit-test-secret-0123456789abcdef0123456789";
@@ -30,6 +30,24 @@ const T0 = Date.UTC(2025, 0, 1, 0, 0, 0);
 const SEC = 1000;
 
 const VALID: ActivityRecord = {
+  sessionId: "3f0c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a60",
+  kratosToken: "AbCdEfGhIjKlMnOpQrSt_-",
+  identityId: "7b9e1c2d-4a5f-4e6b-8c7d-9e0f1a2b3c4d",
+  email: "ada@example.com",
+  name: "Ada Lovelace",
+  role: "user",
+  preference: undefined,
+  authenticatedAt: T0,
+  expiresAt: T0 + 24 * 3600 * SEC,
+  lastActivityAt: T0 + 60 * SEC,
+  lastPath: "/dashboard",
+  checkedAt: T0 + 60 * SEC,
+  stepUpSince: null,
+  longestGapMs: 0,
+};
+
+/** VALID as it travels in the cookie (the codec's short keys). */
+const WIRE = {
   sid: "3f0c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a60",
   tok: "AbCdEfGhIjKlMnOpQrSt_-",
   iid: "7b9e1c2d-4a5f-4e6b-8c7d-9e0f1a2b3c4d",
@@ -82,15 +100,15 @@ async function validParts(): Promise<{ value: string; payload: string; signature
 describe("encodeRecord → decodeRecord round trip", () => {
   const cases: { name: string; record: ActivityRecord }[] = [
     { name: "a plain user record", record: VALID },
-    { name: "an admin with preference 15", record: record({ role: "admin", pref: 15 }) },
-    { name: "preference never (0)", record: record({ pref: 0 }) },
-    { name: "preference 30", record: record({ pref: 30 }) },
-    { name: "preference 60", record: record({ pref: 60 }) },
-    { name: "a pending step-up (su set)", record: record({ su: T0 + 90 * SEC, lp: "/billing/invoices" }) },
-    { name: "non-ASCII name and email", record: record({ nm: "Zoë Ñúñez 🚀", em: "zoë@exämple.org" }) },
-    { name: "empty name and email", record: record({ nm: "", em: "" }) },
-    { name: "all times zero", record: record({ aa: 0, exp: 0, la: 0, ck: 0, su: 0 }) },
-    { name: "maximum-length strings", record: record({ em: "e".repeat(320), nm: "n".repeat(100), lp: `/${"p".repeat(255)}` }) },
+    { name: "an admin with preference 15", record: record({ role: "admin", preference: 15 }) },
+    { name: "preference never (0)", record: record({ preference: 0 }) },
+    { name: "preference 30", record: record({ preference: 30 }) },
+    { name: "preference 60", record: record({ preference: 60 }) },
+    { name: "a pending step-up (su set)", record: record({ stepUpSince: T0 + 90 * SEC, lastPath: "/billing/invoices" }) },
+    { name: "non-ASCII name and email", record: record({ name: "Zoë Ñúñez 🚀", email: "zoë@exämple.org" }) },
+    { name: "empty name and email", record: record({ name: "", email: "" }) },
+    { name: "all times zero", record: record({ authenticatedAt: 0, expiresAt: 0, lastActivityAt: 0, checkedAt: 0, stepUpSince: 0 }) },
+    { name: "maximum-length strings", record: record({ email: "e".repeat(320), name: "n".repeat(100), lastPath: `/${"p".repeat(255)}` }) },
   ];
   for (const c of cases) {
     it(`${c.name}: decodes to the same record`, async () => {
@@ -105,7 +123,7 @@ describe("encodeRecord → decodeRecord round trip", () => {
   });
 
   it("the test's own signing helper reproduces encodeRecord exactly (so the schema cases below are correctly signed)", async () => {
-    assert.equal(await signJson(VALID), await encodeRecord(VALID, SECRET));
+    assert.equal(await signJson(WIRE), await encodeRecord(VALID, SECRET));
   });
 
   it(`the cookie is named ${ACTIVITY_COOKIE}`, () => {
@@ -247,32 +265,32 @@ describe("decodeRecord: a record signed with another key", () => {
 });
 
 describe("decodeRecord: correctly signed, but not a valid record → invalid (payload)", () => {
-  const { ck: _ck, ...withoutCk } = VALID;
+  const { ck: _ck, ...withoutCk } = WIRE;
   const cases: { name: string; value: unknown }[] = [
-    { name: "sid not a uuid", value: { ...VALID, sid: "not-a-uuid" } },
-    { name: "sid empty", value: { ...VALID, sid: "" } },
-    { name: "iid not a uuid", value: { ...VALID, iid: "12345" } },
-    { name: "an extra key", value: { ...VALID, admin: true } },
-    { name: "la negative", value: { ...VALID, la: -1 } },
-    { name: "la fractional", value: { ...VALID, la: T0 + 0.5 } },
-    { name: "la a string", value: { ...VALID, la: String(T0) } },
-    { name: "aa null", value: { ...VALID, aa: null } },
-    { name: "exp negative", value: { ...VALID, exp: -1000 } },
+    { name: "sid not a uuid", value: { ...WIRE, sid: "not-a-uuid" } },
+    { name: "sid empty", value: { ...WIRE, sid: "" } },
+    { name: "iid not a uuid", value: { ...WIRE, iid: "12345" } },
+    { name: "an extra key", value: { ...WIRE, admin: true } },
+    { name: "la negative", value: { ...WIRE, la: -1 } },
+    { name: "la fractional", value: { ...WIRE, la: T0 + 0.5 } },
+    { name: "la a string", value: { ...WIRE, la: String(T0) } },
+    { name: "aa null", value: { ...WIRE, aa: null } },
+    { name: "exp negative", value: { ...WIRE, exp: -1000 } },
     { name: "ck missing", value: withoutCk },
-    { name: "su negative", value: { ...VALID, su: -5 } },
-    { name: "su a string", value: { ...VALID, su: "now" } },
-    { name: "role superadmin", value: { ...VALID, role: "superadmin" } },
-    { name: "pref 45 (not an allowed choice)", value: { ...VALID, pref: 45 } },
-    { name: 'pref "15" (a string)', value: { ...VALID, pref: "15" } },
-    { name: "lp without a leading slash", value: { ...VALID, lp: "dashboard" } },
-    { name: "lp longer than 256", value: { ...VALID, lp: `/${"p".repeat(256)}` } },
-    { name: "tok of 21 characters", value: { ...VALID, tok: "A".repeat(21) } },
-    { name: "tok of 23 characters", value: { ...VALID, tok: "A".repeat(23) } },
-    { name: "tok with a non-base64url character", value: { ...VALID, tok: `${"A".repeat(21)}+` } },
-    { name: "em longer than 320", value: { ...VALID, em: "e".repeat(321) } },
-    { name: "nm longer than 100", value: { ...VALID, nm: "n".repeat(101) } },
+    { name: "su negative", value: { ...WIRE, su: -5 } },
+    { name: "su a string", value: { ...WIRE, su: "now" } },
+    { name: "role superadmin", value: { ...WIRE, role: "superadmin" } },
+    { name: "pref 45 (not an allowed choice)", value: { ...WIRE, pref: 45 } },
+    { name: 'pref "15" (a string)', value: { ...WIRE, pref: "15" } },
+    { name: "lp without a leading slash", value: { ...WIRE, lp: "dashboard" } },
+    { name: "lp longer than 256", value: { ...WIRE, lp: `/${"p".repeat(256)}` } },
+    { name: "tok of 21 characters", value: { ...WIRE, tok: "A".repeat(21) } },
+    { name: "tok of 23 characters", value: { ...WIRE, tok: "A".repeat(23) } },
+    { name: "tok with a non-base64url character", value: { ...WIRE, tok: `${"A".repeat(21)}+` } },
+    { name: "em longer than 320", value: { ...WIRE, em: "e".repeat(321) } },
+    { name: "nm longer than 100", value: { ...WIRE, nm: "n".repeat(101) } },
     { name: "JSON null", value: null },
-    { name: "a JSON array", value: [VALID] },
+    { name: "a JSON array", value: [WIRE] },
     { name: "a JSON number", value: 42 },
     { name: "a JSON string", value: "v1" },
     { name: "an empty object", value: {} },
@@ -285,7 +303,7 @@ describe("decodeRecord: correctly signed, but not a valid record → invalid (pa
 
   const rawCases: { name: string; payload: string }[] = [
     { name: "not JSON", payload: toBase64Url(utf8("not json at all")) },
-    { name: "truncated JSON", payload: toBase64Url(utf8(JSON.stringify(VALID).slice(0, -1))) },
+    { name: "truncated JSON", payload: toBase64Url(utf8(JSON.stringify(WIRE).slice(0, -1))) },
     { name: "invalid UTF-8 bytes", payload: toBase64Url(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])) },
     { name: "characters outside base64url (+ and /)", payload: "eyJh+b/c" },
     { name: "impossible base64 length (1 mod 4)", payload: "A" },
@@ -303,10 +321,10 @@ describe("decodeRecord: size limit (1500 characters)", () => {
     // 3-byte characters (€) in nm and lp let the record exceed the limit while passing the schema;
     // ASCII characters in em then adjust the length one byte at a time.
     for (let euros = 0; euros <= 255; euros++) {
-      const base = record({ nm: "€".repeat(100), lp: `/${"€".repeat(euros)}`, em: "" });
+      const base = record({ name: "€".repeat(100), lastPath: `/${"€".repeat(euros)}`, email: "" });
       if ((await encodeRecord(base, SECRET)).length > length) break;
       for (let extra = 0; extra <= 320; extra++) {
-        const value = await encodeRecord({ ...base, em: "e".repeat(extra) }, SECRET);
+        const value = await encodeRecord({ ...base, email: "e".repeat(extra) }, SECRET);
         if (value.length === length) return value;
         if (value.length > length) break;
       }
@@ -321,7 +339,7 @@ describe("decodeRecord: size limit (1500 characters)", () => {
   });
 
   it("a much longer schema-valid, correctly signed record → invalid (format)", async () => {
-    const value = await encodeRecord(record({ nm: "€".repeat(100), em: "€".repeat(320), lp: `/${"€".repeat(255)}` }), SECRET);
+    const value = await encodeRecord(record({ name: "€".repeat(100), email: "€".repeat(320), lastPath: `/${"€".repeat(255)}` }), SECRET);
     assert.ok(value.length > 2000);
     assertInvalid(await decodeRecord(value, SECRET), "format");
   });
@@ -358,31 +376,41 @@ describe("cookieToken", () => {
   });
 });
 
-describe("activityCookieOptions", () => {
-  const cases: { production: boolean; secure: boolean }[] = [
-    { production: true, secure: true },
-    { production: false, secure: false },
+describe("setActivityCookie / clearActivityCookie", () => {
+  const cases: { env: string; secure: boolean }[] = [
+    { env: "production", secure: true },
+    { env: "development", secure: false },
   ];
   for (const c of cases) {
-    it(`production=${c.production}: HttpOnly, SameSite=Lax, Path=/, Secure=${c.secure}`, () => {
-      const o = activityCookieOptions(c.production);
-      assert.equal(o.httpOnly, true);
-      assert.equal(o.sameSite, "lax");
-      assert.equal(o.path, "/");
-      assert.equal(o.secure, c.secure);
-      assert.ok(o.maxAge > 0);
+    it(`NODE_ENV=${c.env}: HttpOnly, SameSite=Lax, Path=/, Secure=${c.secure}; cleared with the same attributes`, () => {
+      const set: { name: string; value: string; o: { httpOnly: boolean; sameSite: string; path: string; secure: boolean; maxAge: number } }[] = [];
+      const jar = { set: (name: string, value: string, o: (typeof set)[number]["o"]) => set.push({ name, value, o }) };
+      const env = process.env as Record<string, string | undefined>;
+      const was = env.NODE_ENV;
+      env.NODE_ENV = c.env;
+      try {
+        setActivityCookie(jar, "v1.x.y");
+        clearActivityCookie(jar);
+      } finally {
+        env.NODE_ENV = was;
+      }
+      const [on, off] = set;
+      assert.deepEqual([on?.name, on?.value, off?.name, off?.value], [ACTIVITY_COOKIE, "v1.x.y", ACTIVITY_COOKIE, ""]);
+      for (const o of [on!.o, off!.o]) assert.deepEqual([o.httpOnly, o.sameSite, o.path, o.secure], [true, "lax", "/", c.secure]);
+      assert.ok(on!.o.maxAge > 0);
+      assert.equal(off!.o.maxAge, 0);
     });
   }
 });
 
 describe("the verified-record cache never widens what is accepted", () => {
   it("a record that verified (and is now cached) does not verify under another secret", async () => {
-    const value = await encodeRecord({ ...VALID, la: VALID.la + 7 * SEC }, SECRET);
+    const value = await encodeRecord({ ...VALID, lastActivityAt: VALID.lastActivityAt + 7 * SEC }, SECRET);
     assert.equal((await decodeRecord(value, SECRET)).status, "valid");
     assert.deepEqual(await decodeRecord(value, OTHER_SECRET), { status: "invalid", reason: "signature" });
   });
   it("after a valid record was cached, each one-character change of it is still refused", async () => {
-    const value = await encodeRecord({ ...VALID, la: VALID.la + 9 * SEC }, SECRET);
+    const value = await encodeRecord({ ...VALID, lastActivityAt: VALID.lastActivityAt + 9 * SEC }, SECRET);
     assert.equal((await decodeRecord(value, SECRET)).status, "valid");
     for (let i = 3; i < value.length; i += 7) {
       const changed = value.slice(0, i) + (value[i] === "A" ? "B" : "A") + value.slice(i + 1);
@@ -390,12 +418,12 @@ describe("the verified-record cache never widens what is accepted", () => {
     }
   });
   it("a cached record cannot be changed by its reader", async () => {
-    const value = await encodeRecord({ ...VALID, la: VALID.la + 11 * SEC }, SECRET);
+    const value = await encodeRecord({ ...VALID, lastActivityAt: VALID.lastActivityAt + 11 * SEC }, SECRET);
     const first = await decodeRecord(value, SECRET);
     assert.equal(first.status, "valid");
-    if (first.status === "valid") assert.throws(() => ((first.record as { la: number }).la = 0), TypeError);
+    if (first.status === "valid") assert.throws(() => ((first.record as { lastActivityAt: number }).lastActivityAt = 0), TypeError);
     const again = await decodeRecord(value, SECRET);
-    assert.equal(again.status === "valid" && again.record.la, VALID.la + 11 * SEC);
+    assert.equal(again.status === "valid" && again.record.lastActivityAt, VALID.lastActivityAt + 11 * SEC);
   });
 });
 
@@ -403,20 +431,20 @@ describe("needsReissue: the record is re-signed only when it says something new"
   it("no presented record → re-issue", () => assert.equal(needsReissue(undefined, VALID), true));
   it("identical → no", () => assert.equal(needsReissue(VALID, { ...VALID }), false));
   it(`last activity moved by less than ${REISSUE_STEP_MS} ms → no; by exactly that → yes`, () => {
-    assert.equal(needsReissue(VALID, { ...VALID, la: VALID.la + REISSUE_STEP_MS - 1 }), false);
-    assert.equal(needsReissue(VALID, { ...VALID, la: VALID.la + REISSUE_STEP_MS }), true);
+    assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt + REISSUE_STEP_MS - 1 }), false);
+    assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt + REISSUE_STEP_MS }), true);
   });
-  it("last activity moved backwards → yes", () => assert.equal(needsReissue(VALID, { ...VALID, la: VALID.la - 1 }), true));
-  for (const [key, value] of [["lp", "/billing"], ["ck", VALID.ck + 1], ["su", T0], ["role", "admin"], ["pref", 15], ["exp", VALID.exp + 1], ["tok", "ZZCdEfGhIjKlMnOpQrSt_-"]] as const) {
+  it("last activity moved backwards → yes", () => assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt - 1 }), true));
+  for (const [key, value] of [["lastPath", "/billing"], ["checkedAt", VALID.checkedAt + 1], ["stepUpSince", T0], ["role", "admin"], ["preference", 15], ["expiresAt", VALID.expiresAt + 1], ["kratosToken", "ZZCdEfGhIjKlMnOpQrSt_-"]] as const) {
     it(`${key} changed (last activity unchanged) → yes`, () => assert.equal(needsReissue(VALID, { ...VALID, [key]: value }), true));
   }
   describe("for a request that is not activity (poll, prefetch)", () => {
     it("only the Kratos check time changed → no (its answer may land after a heartbeat's)", () =>
-      assert.equal(needsReissue(VALID, { ...VALID, ck: VALID.ck + 20 * SEC }, false), false));
-    it("the same, for a request that is activity → yes", () => assert.equal(needsReissue(VALID, { ...VALID, ck: VALID.ck + 20 * SEC }, true), true));
-    it("last activity moved backwards → no (never puts the clock back)", () => assert.equal(needsReissue(VALID, { ...VALID, la: VALID.la - 5 * SEC }, false), false));
-    it("last activity moved forwards (the server knew a later one) → yes", () => assert.equal(needsReissue(VALID, { ...VALID, la: VALID.la + 1 }, false), true));
-    for (const [key, value] of [["su", T0], ["role", "admin"], ["pref", 15], ["exp", VALID.exp + 1], ["tok", "ZZCdEfGhIjKlMnOpQrSt_-"], ["sid", "another-session"]] as const) {
+      assert.equal(needsReissue(VALID, { ...VALID, checkedAt: VALID.checkedAt + 20 * SEC }, false), false));
+    it("the same, for a request that is activity → yes", () => assert.equal(needsReissue(VALID, { ...VALID, checkedAt: VALID.checkedAt + 20 * SEC }, true), true));
+    it("last activity moved backwards → no (never puts the clock back)", () => assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt - 5 * SEC }, false), false));
+    it("last activity moved forwards (the server knew a later one) → yes", () => assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt + 1 }, false), true));
+    for (const [key, value] of [["stepUpSince", T0], ["role", "admin"], ["preference", 15], ["expiresAt", VALID.expiresAt + 1], ["kratosToken", "ZZCdEfGhIjKlMnOpQrSt_-"], ["sessionId", "another-session"]] as const) {
       it(`${key} changed → yes`, () => assert.equal(needsReissue(VALID, { ...VALID, [key]: value }, false), true));
     }
   });
@@ -424,10 +452,10 @@ describe("needsReissue: the record is re-signed only when it says something new"
 
 describe("encodeRecord: only what reads back", () => {
   const refused: { name: string; record: ActivityRecord }[] = [
-    { name: "sid not a uuid", record: { ...VALID, sid: "not-a-uuid" } },
-    { name: "lp without a leading slash", record: { ...VALID, lp: "dashboard" } },
-    { name: "nm longer than 100", record: { ...VALID, nm: "n".repeat(101) } },
-    { name: "la fractional", record: { ...VALID, la: T0 + 0.5 } },
+    { name: "sid not a uuid", record: { ...VALID, sessionId: "not-a-uuid" } },
+    { name: "lp without a leading slash", record: { ...VALID, lastPath: "dashboard" } },
+    { name: "nm longer than 100", record: { ...VALID, name: "n".repeat(101) } },
+    { name: "la fractional", record: { ...VALID, lastActivityAt: T0 + 0.5 } },
   ];
   for (const c of refused) {
     it(`refuses to sign a record decodeRecord would refuse: ${c.name}`, () => {
@@ -435,7 +463,7 @@ describe("encodeRecord: only what reads back", () => {
     });
   }
   it("its own output reads back valid at once, and is still refused under another secret or one character changed", () => {
-    const record = { ...VALID, la: VALID.la + 19 * SEC };
+    const record = { ...VALID, lastActivityAt: VALID.lastActivityAt + 19 * SEC };
     const value = encodeRecord(record, SECRET);
     assert.deepEqual(decodeRecord(value, SECRET), { status: "valid", record });
     assert.deepEqual(decodeRecord(value, OTHER_SECRET), { status: "invalid", reason: "signature" });
@@ -443,7 +471,7 @@ describe("encodeRecord: only what reads back", () => {
     assert.equal(decodeRecord(changed, SECRET).status, "invalid");
   });
   it("a record over the size limit is refused even right after encodeRecord made it", () => {
-    const value = encodeRecord({ ...VALID, em: "€".repeat(320), nm: "€".repeat(100) }, SECRET);
+    const value = encodeRecord({ ...VALID, email: "€".repeat(320), name: "€".repeat(100) }, SECRET);
     assert.ok(value.length > 1500, `length ${value.length}`);
     assert.deepEqual(decodeRecord(value, SECRET), { status: "invalid", reason: "format" });
   });
@@ -451,17 +479,17 @@ describe("encodeRecord: only what reads back", () => {
 
 describe("touch: activity in the heartbeat route", () => {
   it("moves the clock and the governing path, and remembers the gap it closes when it is the longest", () => {
-    const t = touch({ ...VALID, ig: 5 * SEC }, VALID.la + 40 * SEC, "/billing");
-    assert.equal(t.la, VALID.la + 40 * SEC);
-    assert.equal(t.lp, "/billing");
-    assert.equal(t.ig, 40 * SEC);
+    const t = touch({ ...VALID, longestGapMs: 5 * SEC }, VALID.lastActivityAt + 40 * SEC, "/billing");
+    assert.equal(t.lastActivityAt, VALID.lastActivityAt + 40 * SEC);
+    assert.equal(t.lastPath, "/billing");
+    assert.equal(t.longestGapMs, 40 * SEC);
   });
 
   it("keeps a longer gap seen before", () => {
-    assert.equal(touch({ ...VALID, ig: 90 * SEC }, VALID.la + 3 * SEC, "/dashboard").ig, 90 * SEC);
+    assert.equal(touch({ ...VALID, longestGapMs: 90 * SEC }, VALID.lastActivityAt + 3 * SEC, "/dashboard").longestGapMs, 90 * SEC);
   });
 
   it("never counts a gap from before the authentication", () => {
-    assert.equal(touch({ ...VALID, la: T0 - 600 * SEC, aa: T0 }, T0 + 2 * SEC, "/dashboard").ig, 2 * SEC);
+    assert.equal(touch({ ...VALID, lastActivityAt: T0 - 600 * SEC, authenticatedAt: T0 }, T0 + 2 * SEC, "/dashboard").longestGapMs, 2 * SEC);
   });
 });

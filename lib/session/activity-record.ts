@@ -16,6 +16,7 @@
  * - Cookie: HttpOnly, SameSite=Lax, Path=/, Secure in production; it holds no secret and no token.
  */
 import { z } from "zod";
+import type { Session } from "./session";
 import { fromBase64Url, fromUtf8, hmacKey, sha256, sign, toBase64Url, utf8, verify } from "./crypto";
 import { previousSecrets } from "./record-keys";
 import { remember } from "./remember";
@@ -24,6 +25,7 @@ export const ACTIVITY_COOKIE = "idle_act";
 const LABEL = "activity-record-v1";
 const MAX_COOKIE_LENGTH = 1500;
 
+/** The wire format: short keys keep the cookie small. Nothing outside this file sees them. */
 const recordSchema = z
   .object({
     /** Kratos session id */
@@ -55,7 +57,60 @@ const recordSchema = z
   })
   .strict();
 
-export type ActivityRecord = z.infer<typeof recordSchema>;
+type WireRecord = z.infer<typeof recordSchema>;
+
+/** The record as the app reads it: the session, plus its last activity and when Kratos last confirmed it. */
+export interface ActivityRecord extends Session {
+  /** a hash of the exact Kratos cookie the identity was checked with (cookieToken()) */
+  kratosToken: string;
+  /** last activity (epoch ms) and the path whose budget governs it */
+  lastActivityAt: number;
+  lastPath: string;
+  /** when Kratos last confirmed the session (epoch ms) */
+  checkedAt: number;
+  /** a step-up was required at this time (epoch ms), pending until a newer authentication; null: none */
+  stepUpSince: number | null;
+  /** the longest gap between two activities since authenticatedAt, in ms (sticky ceilings) */
+  longestGapMs: number;
+}
+
+function toWire(r: ActivityRecord): WireRecord {
+  return {
+    sid: r.sessionId,
+    tok: r.kratosToken,
+    iid: r.identityId,
+    em: r.email,
+    nm: r.name,
+    role: r.role,
+    pref: r.preference ?? null,
+    aa: r.authenticatedAt,
+    exp: r.expiresAt,
+    la: r.lastActivityAt,
+    lp: r.lastPath,
+    ck: r.checkedAt,
+    su: r.stepUpSince,
+    ig: r.longestGapMs,
+  };
+}
+
+function fromWire(w: WireRecord): ActivityRecord {
+  return {
+    sessionId: w.sid,
+    kratosToken: w.tok,
+    identityId: w.iid,
+    email: w.em,
+    name: w.nm,
+    role: w.role,
+    preference: w.pref ?? undefined,
+    authenticatedAt: w.aa,
+    expiresAt: w.exp,
+    lastActivityAt: w.la,
+    lastPath: w.lp,
+    checkedAt: w.ck,
+    stepUpSince: w.su,
+    longestGapMs: w.ig,
+  };
+}
 
 export type ReadResult =
   | { status: "valid"; record: ActivityRecord }
@@ -94,12 +149,13 @@ export const REISSUE_STEP_MS = 1_000;
 export function needsReissue(presented: ActivityRecord | undefined, next: ActivityRecord, activity = true): boolean {
   if (!presented || (activity && signedWithPrevious.has(presented))) return true;
   for (const key of Object.keys(next) as (keyof ActivityRecord)[]) {
-    if (key === "la" || (key === "ck" && !activity)) continue;
+    if (key === "lastActivityAt" || (key === "checkedAt" && !activity)) continue;
     if (presented[key] !== next[key]) return true;
   }
+  const [was, now] = [presented.lastActivityAt, next.lastActivityAt];
   // Not activity: its last activity moves only when the server knew of a later one (evaluate()).
-  if (!activity) return next.la > presented.la;
-  return next.la < presented.la || next.la - presented.la >= REISSUE_STEP_MS;
+  if (!activity) return now > was;
+  return now < was || now - was >= REISSUE_STEP_MS;
 }
 
 /**
@@ -107,19 +163,19 @@ export function needsReissue(presented: ActivityRecord | undefined, next: Activi
  * and API calls): the gap it closes is remembered when it is the longest since authentication.
  */
 export function touch(record: ActivityRecord, now: number, path: string): ActivityRecord {
-  const gap = now - Math.max(record.aa, record.la);
-  return { ...record, la: now, lp: path, ig: Math.max(record.ig, gap) };
+  const gap = now - Math.max(record.authenticatedAt, record.lastActivityAt);
+  return { ...record, lastActivityAt: now, lastPath: path, longestGapMs: Math.max(record.longestGapMs, gap) };
 }
 
 export function encodeRecord(record: ActivityRecord, secret: string): string {
   // Only what reads back: a record the schema would refuse is a bug here, never a cookie.
-  const checked = recordSchema.parse(record);
+  const checked = recordSchema.parse(toWire(record));
   const payload = toBase64Url(utf8(JSON.stringify(checked)));
   const signature = sign(hmacKey(secret, LABEL), `v1.${payload}`);
   const value = `v1.${payload}.${signature}`;
   // The browser sends this exact value back on its next request: known valid, as if verified (no second
   // HMAC, base64 and parse per re-issue; the bench saw every re-issue cost a verify a moment later).
-  if (value.length <= MAX_COOKIE_LENGTH) remember(verified, value, { secret, record: Object.freeze(checked) });
+  if (value.length <= MAX_COOKIE_LENGTH) remember(verified, value, { secret, record: Object.freeze(fromWire(checked)) });
   return value;
 }
 
@@ -164,12 +220,9 @@ function readRecord(value: string): ReadResult {
   if (!bytes) return { status: "invalid", reason: "payload" };
   try {
     const parsed = recordSchema.safeParse(JSON.parse(fromUtf8(bytes)));
-    return parsed.success ? { status: "valid", record: parsed.data } : { status: "invalid", reason: "payload" };
+    return parsed.success ? { status: "valid", record: fromWire(parsed.data) } : { status: "invalid", reason: "payload" };
   } catch {
     return { status: "invalid", reason: "payload" };
   }
 }
 
-export function activityCookieOptions(production: boolean) {
-  return { httpOnly: true, sameSite: "lax" as const, path: "/", secure: production, maxAge: 60 * 60 * 48 };
-}

@@ -8,7 +8,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readPolicy } from "../config/env.js";
 import type { PolicyConfig } from "../config/policy-config.js";
-import type { SessionInfo, WhoamiResult } from "../kratos/types";
+import type { WhoamiResult } from "../kratos/types";
+import type { Session } from "./session";
 import { cookieToken, encodeRecord, type ActivityRecord } from "./activity-record";
 import { hmacKey, sign, toBase64Url, utf8 } from "./crypto";
 import { Confirmations, evaluate, type EvaluateDeps, type EvaluateInput, type Evaluation, type ServerActivity } from "./evaluate";
@@ -33,7 +34,7 @@ const policy: PolicyConfig = {
   revalidateSeconds: 15,
 };
 
-function kratosSession(overrides: Partial<SessionInfo> = {}): SessionInfo {
+function kratosSession(overrides: Partial<Session> = {}): Session {
   return {
     sessionId: SID,
     identityId: IID,
@@ -43,12 +44,11 @@ function kratosSession(overrides: Partial<SessionInfo> = {}): SessionInfo {
     preference: undefined,
     authenticatedAt: T0,
     expiresAt: T0 + 24 * 3600 * SEC,
-    aal: "aal1",
     ...overrides,
   };
 }
 
-const ok = (overrides: Partial<SessionInfo> = {}): WhoamiResult => ({ status: "ok", session: kratosSession(overrides) });
+const ok = (overrides: Partial<Session> = {}): WhoamiResult => ({ status: "ok", session: kratosSession(overrides) });
 const NONE: WhoamiResult = { status: "none" };
 const UNAVAILABLE: WhoamiResult = { status: "unavailable", detail: "x" };
 
@@ -94,26 +94,31 @@ function input(overrides: Partial<EvaluateInput> = {}): EvaluateInput {
 /** A record as the gate would have written it after a page view on /dashboard at 10 s (Kratos asked then). */
 async function record(overrides: Partial<ActivityRecord> = {}, kratosCookie = KRATOS_COOKIE): Promise<ActivityRecord> {
   return {
-    sid: SID,
-    tok: await cookieToken(kratosCookie),
-    iid: IID,
-    em: "ada@example.com",
-    nm: "Ada Lovelace",
+    sessionId: SID,
+    kratosToken: await cookieToken(kratosCookie),
+    identityId: IID,
+    email: "ada@example.com",
+    name: "Ada Lovelace",
     role: "user",
-    pref: null,
-    aa: T0,
-    exp: T0 + 24 * 3600 * SEC,
-    la: at(10),
-    lp: "/dashboard",
-    ck: at(10),
-    su: null,
-    ig: 0,
+    preference: undefined,
+    authenticatedAt: T0,
+    expiresAt: T0 + 24 * 3600 * SEC,
+    lastActivityAt: at(10),
+    lastPath: "/dashboard",
+    checkedAt: at(10),
+    stepUpSince: null,
+    longestGapMs: 0,
     ...overrides,
   };
 }
 
 async function cookie(overrides: Partial<ActivityRecord> = {}, kratosCookie = KRATOS_COOKIE): Promise<string> {
   return encodeRecord(await record(overrides, kratosCookie), SECRET);
+}
+
+/** A cookie's payload as it travels (the codec's short keys), to forge variants of it. */
+function wireOf(value: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(value.split(".")[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
 }
 
 /** Narrows to the outcomes that carry a decision and a record. */
@@ -157,21 +162,21 @@ describe("evaluate: the first request (no activity record)", () => {
     assert.equal(e.askedKratos, true);
     assert.equal(e.ignoredRecord, undefined);
     assert.deepEqual(e.record, {
-      sid: SID,
-      tok: await cookieToken(KRATOS_COOKIE),
-      iid: IID,
-      em: "ada@example.com",
-      nm: "Ada Lovelace",
+      sessionId: SID,
+      kratosToken: await cookieToken(KRATOS_COOKIE),
+      identityId: IID,
+      email: "ada@example.com",
+      name: "Ada Lovelace",
       role: "user",
-      pref: null,
-      aa: T0,
-      exp: T0 + 24 * 3600 * SEC,
-      la: at(10),
-      lp: "/dashboard",
-      ck: at(10),
-      su: null,
+      preference: undefined,
+      authenticatedAt: T0,
+      expiresAt: T0 + 24 * 3600 * SEC,
+      lastActivityAt: at(10),
+      lastPath: "/dashboard",
+      checkedAt: at(10),
+      stepUpSince: null,
       // the time from sign-in to this first request is the longest gap so far
-      ig: 10 * SEC,
+      longestGapMs: 10 * SEC,
     });
     assert.deepEqual(e.session, {
       sessionId: SID,
@@ -194,7 +199,7 @@ describe("evaluate: the first request (no activity record)", () => {
 
   it("the user's preference is carried into the record", async () => {
     const e = judged(await evaluate(input(), fake(ok({ preference: 15, role: "admin" })).deps));
-    assert.equal(e.record.pref, 15);
+    assert.equal(e.record.preference, 15);
     assert.equal(e.record.role, "admin");
   });
 });
@@ -219,8 +224,8 @@ describe("evaluate: Kratos is re-asked only after revalidateSeconds (15 s)", () 
       assert.equal(f.calls.whoami.length, c.asks ? 1 : 0);
       assert.equal(e.askedKratos, c.asks);
       assert.deepEqual(f.calls.serverActivity, [], "a valid record of this session needs no server lookup");
-      assert.equal(e.record.ck, c.asks ? now : at(10), "ck moves only when Kratos was asked");
-      assert.equal(e.record.la, now);
+      assert.equal(e.record.checkedAt, c.asks ? now : at(10), "ck moves only when Kratos was asked");
+      assert.equal(e.record.lastActivityAt, now);
     });
   }
 
@@ -236,42 +241,24 @@ describe("evaluate: Kratos is re-asked only after revalidateSeconds (15 s)", () 
     const e = judged(await evaluate(input({ now: at(15), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie() }), f.deps));
     assert.equal(f.calls.whoami.length, 1);
     assert.equal(e.askedKratos, true);
-    assert.equal(e.record.tok, await cookieToken(KRATOS_COOKIE_2), "the new record is bound to the cookie just checked");
+    assert.equal(e.record.kratosToken, await cookieToken(KRATOS_COOKIE_2), "the new record is bound to the cookie just checked");
     assert.equal(e.outcome, "allow");
   });
 
   it("a record whose ck is in the future → Kratos asked", async () => {
     const f = fake();
-    const e = judged(await evaluate(input({ now: at(15), recordCookie: await cookie({ ck: at(3600) }) }), f.deps));
+    const e = judged(await evaluate(input({ now: at(15), recordCookie: await cookie({ checkedAt: at(3600) }) }), f.deps));
     assert.equal(f.calls.whoami.length, 1);
-    assert.equal(e.record.ck, at(15));
+    assert.equal(e.record.checkedAt, at(15));
   });
-});
-
-describe("evaluate: recheckGraceMs (verifySession's second look at a request the gate admitted)", () => {
-  const cases: { afterMs: number; graceMs: number; asks: boolean }[] = [
-    { afterMs: 15 * SEC, graceMs: 0, asks: true },
-    { afterMs: 15 * SEC, graceMs: 5 * SEC, asks: false },
-    { afterMs: 20 * SEC - 1, graceMs: 5 * SEC, asks: false },
-    { afterMs: 20 * SEC, graceMs: 5 * SEC, asks: true },
-  ];
-  for (const c of cases) {
-    it(`${c.afterMs / SEC} s old, grace ${c.graceMs / SEC} s → Kratos ${c.asks ? "asked" : "NOT asked"}`, async () => {
-      // With Kratos down: inside the grace the record decides (as it did at the gate); past it, unavailable.
-      const f = fake(UNAVAILABLE);
-      const e = await evaluate(input({ now: at(10) + c.afterMs, recordCookie: await cookie(), recheckGraceMs: c.graceMs }), f.deps);
-      assert.equal(f.calls.whoami.length, c.asks ? 1 : 0);
-      assert.equal(e.outcome, c.asks ? "unavailable" : "allow");
-    });
-  }
 });
 
 describe("evaluate: Kratos unavailable → unavailable (never a sign-out)", () => {
   const cases: { name: string; recordCookie: () => Promise<string | undefined> }[] = [
     { name: "no record", recordCookie: async () => undefined },
-    { name: "a stale record within budget", recordCookie: () => cookie({ ck: at(10), la: at(10) }) },
-    { name: "a stale record idle past the budget", recordCookie: () => cookie({ ck: at(0), la: at(0) }) },
-    { name: "a record bound to another cookie", recordCookie: () => cookie({ ck: at(99) }, KRATOS_COOKIE_2) },
+    { name: "a stale record within budget", recordCookie: () => cookie({ checkedAt: at(10), lastActivityAt: at(10) }) },
+    { name: "a stale record idle past the budget", recordCookie: () => cookie({ checkedAt: at(0), lastActivityAt: at(0) }) },
+    { name: "a record bound to another cookie", recordCookie: () => cookie({ checkedAt: at(99) }, KRATOS_COOKIE_2) },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -292,19 +279,19 @@ describe("evaluate: Kratos says there is no session", () => {
   });
 
   it("a tampered record → no-session (the record is not believed)", async () => {
-    const value = await cookie({ ck: at(0) });
+    const value = await cookie({ checkedAt: at(0) });
     const e = await evaluate(input({ now: at(100), recordCookie: `${value.slice(0, -3)}${value.slice(-3) === "AAA" ? "BBB" : "AAA"}` }), fake(NONE).deps);
     assert.deepEqual(e, { outcome: "no-session", ignoredRecord: "signature", askedKratos: true });
   });
 
   const cases: { name: string; record: Partial<ActivityRecord>; now: number; reason: "revoked" | "idle" | "absolute"; lastPath: string }[] = [
-    { name: "idle 20 s on /dashboard (within 60 s) → revoked", record: { la: at(10), ck: at(10) }, now: at(30), reason: "revoked", lastPath: "/dashboard" },
-    { name: "idle exactly 60 s on /dashboard → revoked", record: { la: at(10), ck: at(10) }, now: at(70), reason: "revoked", lastPath: "/dashboard" },
-    { name: "idle 61 s on /dashboard → idle", record: { la: at(10), ck: at(10) }, now: at(71), reason: "idle", lastPath: "/dashboard" },
-    { name: "idle 29 s on /billing → revoked", record: { la: at(10), lp: "/billing", ck: at(10) }, now: at(39), reason: "revoked", lastPath: "/billing" },
-    { name: "idle 31 s on /billing → idle", record: { la: at(10), lp: "/billing", ck: at(10) }, now: at(41), reason: "idle", lastPath: "/billing" },
-    { name: "past the session's expires_at → absolute", record: { la: at(95), ck: at(80), exp: at(100) }, now: at(101), reason: "absolute", lastPath: "/dashboard" },
-    { name: "past the 4 h absolute lifetime → absolute", record: { la: at(4 * 3600 - 5), ck: at(4 * 3600 - 20) }, now: at(4 * 3600), reason: "absolute", lastPath: "/dashboard" },
+    { name: "idle 20 s on /dashboard (within 60 s) → revoked", record: { lastActivityAt: at(10), checkedAt: at(10) }, now: at(30), reason: "revoked", lastPath: "/dashboard" },
+    { name: "idle exactly 60 s on /dashboard → revoked", record: { lastActivityAt: at(10), checkedAt: at(10) }, now: at(70), reason: "revoked", lastPath: "/dashboard" },
+    { name: "idle 61 s on /dashboard → idle", record: { lastActivityAt: at(10), checkedAt: at(10) }, now: at(71), reason: "idle", lastPath: "/dashboard" },
+    { name: "idle 29 s on /billing → revoked", record: { lastActivityAt: at(10), lastPath: "/billing", checkedAt: at(10) }, now: at(39), reason: "revoked", lastPath: "/billing" },
+    { name: "idle 31 s on /billing → idle", record: { lastActivityAt: at(10), lastPath: "/billing", checkedAt: at(10) }, now: at(41), reason: "idle", lastPath: "/billing" },
+    { name: "past the session's expires_at → absolute", record: { lastActivityAt: at(95), checkedAt: at(80), expiresAt: at(100) }, now: at(101), reason: "absolute", lastPath: "/dashboard" },
+    { name: "past the 4 h absolute lifetime → absolute", record: { lastActivityAt: at(4 * 3600 - 5), checkedAt: at(4 * 3600 - 20) }, now: at(4 * 3600), reason: "absolute", lastPath: "/dashboard" },
   ];
   for (const c of cases) {
     it(`a valid record, ${c.name}`, async () => {
@@ -343,11 +330,11 @@ describe("evaluate: a record of another session says nothing about this one", ()
   for (const c of cases) {
     it(c.name, async () => {
       const f = fake(ok({ sessionId: SID }), c.server);
-      const recordCookie = await cookie({ sid: c.recordSid, la: now - SEC, ck: at(0) });
+      const recordCookie = await cookie({ sessionId: c.recordSid, lastActivityAt: now - SEC, checkedAt: at(0) });
       const e = judged(await evaluate(input({ now, recordCookie }), f.deps));
       assert.equal(e.outcome, c.outcome);
       assert.deepEqual(f.calls.serverActivity, c.serverAsked ? [SID] : []);
-      assert.equal(e.record.sid, SID, "the new record belongs to the session Kratos named");
+      assert.equal(e.record.sessionId, SID, "the new record belongs to the session Kratos named");
       assert.equal(e.ignoredRecord, undefined);
     });
   }
@@ -423,7 +410,7 @@ describe("evaluate: a missing record never resets the idle clock", () => {
         assert.ok("idleSeconds" in e.decision);
         assert.equal(e.decision.idleSeconds, c.idleSeconds);
       }
-      if (e.outcome === "allow") assert.equal(e.record.la, now);
+      if (e.outcome === "allow") assert.equal(e.record.lastActivityAt, now);
     });
   }
 });
@@ -431,29 +418,29 @@ describe("evaluate: a missing record never resets the idle clock", () => {
 describe("evaluate: which requests move the idle clock", () => {
   // Record: page view on /dashboard at 10 s; this request at 20 s (record still fresh: no Kratos call).
   // The gate moves it for navigations only; actions, API calls and the heartbeat move it where they run.
-  const cases: { kind: EvaluateInput["kind"]; where: EvaluateInput["where"]; path: string; la: number; lp: string }[] = [
-    { kind: "page", where: "gate", path: "/settings", la: at(20), lp: "/settings" },
-    { kind: "action", where: "gate", path: "/settings", la: at(10), lp: "/dashboard" },
-    { kind: "api", where: "gate", path: "/api/things", la: at(10), lp: "/dashboard" },
-    { kind: "poll", where: "gate", path: "/api/session", la: at(10), lp: "/dashboard" },
-    { kind: "heartbeat", where: "gate", path: "/api/session/activity", la: at(10), lp: "/dashboard" },
-    { kind: "prefetch", where: "gate", path: "/billing", la: at(10), lp: "/dashboard" },
-    { kind: "prefetch", where: "gate", path: "/settings", la: at(10), lp: "/dashboard" },
-    { kind: "page", where: "handler", path: "/settings", la: at(20), lp: "/settings" },
-    { kind: "action", where: "handler", path: "/settings", la: at(20), lp: "/settings" },
-    { kind: "api", where: "handler", path: "/", la: at(20), lp: "/dashboard" },
-    { kind: "heartbeat", where: "handler", path: "/", la: at(10), lp: "/dashboard" }, // its route moves it (touch())
-    { kind: "poll", where: "handler", path: "/", la: at(10), lp: "/dashboard" },
-    { kind: "report", where: "handler", path: "/", la: at(10), lp: "/dashboard" },
-    { kind: "prefetch", where: "handler", path: "/settings", la: at(10), lp: "/dashboard" },
+  const cases: { kind: EvaluateInput["kind"]; where: EvaluateInput["where"]; path: string; lastActivityAt: number; lastPath: string }[] = [
+    { kind: "page", where: "gate", path: "/settings", lastActivityAt: at(20), lastPath: "/settings" },
+    { kind: "action", where: "gate", path: "/settings", lastActivityAt: at(10), lastPath: "/dashboard" },
+    { kind: "api", where: "gate", path: "/api/things", lastActivityAt: at(10), lastPath: "/dashboard" },
+    { kind: "poll", where: "gate", path: "/api/session", lastActivityAt: at(10), lastPath: "/dashboard" },
+    { kind: "heartbeat", where: "gate", path: "/api/session/activity", lastActivityAt: at(10), lastPath: "/dashboard" },
+    { kind: "prefetch", where: "gate", path: "/billing", lastActivityAt: at(10), lastPath: "/dashboard" },
+    { kind: "prefetch", where: "gate", path: "/settings", lastActivityAt: at(10), lastPath: "/dashboard" },
+    { kind: "page", where: "handler", path: "/settings", lastActivityAt: at(20), lastPath: "/settings" },
+    { kind: "action", where: "handler", path: "/settings", lastActivityAt: at(20), lastPath: "/settings" },
+    { kind: "api", where: "handler", path: "/", lastActivityAt: at(20), lastPath: "/dashboard" },
+    { kind: "heartbeat", where: "handler", path: "/", lastActivityAt: at(10), lastPath: "/dashboard" }, // its route moves it (touch())
+    { kind: "poll", where: "handler", path: "/", lastActivityAt: at(10), lastPath: "/dashboard" },
+    { kind: "report", where: "handler", path: "/", lastActivityAt: at(10), lastPath: "/dashboard" },
+    { kind: "prefetch", where: "handler", path: "/settings", lastActivityAt: at(10), lastPath: "/dashboard" },
   ];
   for (const c of cases) {
-    it(`${c.kind} ${c.path} (${c.where}): la ${c.la === at(20) ? "advances" : "stays"}, lp ${c.lp}`, async () => {
+    it(`${c.kind} ${c.path} (${c.where}): la ${c.lastActivityAt === at(20) ? "advances" : "stays"}, lp ${c.lastPath}`, async () => {
       const f = fake();
       const e = judged(await evaluate(input({ now: at(20), kind: c.kind, where: c.where, path: c.path, recordCookie: await cookie() }), f.deps));
       assert.equal(e.outcome, "allow");
-      assert.equal(e.record.la, c.la);
-      assert.equal(e.record.lp, c.lp);
+      assert.equal(e.record.lastActivityAt, c.lastActivityAt);
+      assert.equal(e.record.lastPath, c.lastPath);
       assert.deepEqual(f.calls.whoami, []);
     });
   }
@@ -482,15 +469,15 @@ describe("evaluate: which requests move the idle clock", () => {
 
 describe("evaluate: API calls are judged against the page the user is on (record's lp)", () => {
   it("api on /api/x while on /billing (idle 20 s) → allow with the Billing budget", async () => {
-    const e = judged(await evaluate(input({ now: at(30), kind: "api", path: "/api/x", recordCookie: await cookie({ lp: "/billing" }) }), fake().deps));
+    const e = judged(await evaluate(input({ now: at(30), kind: "api", path: "/api/x", recordCookie: await cookie({ lastPath: "/billing" }) }), fake().deps));
     assert.equal(e.outcome, "allow");
     assert.ok(e.decision.kind === "allow");
     assert.deepEqual(e.decision.budget, { area: { prefix: "/billing", label: "Billing" }, seconds: 30 });
-    assert.equal(e.record.lp, "/billing");
+    assert.equal(e.record.lastPath, "/billing");
   });
 
   it("api on /api/x while on /billing, idle 31 s → expire (idle)", async () => {
-    const e = judged(await evaluate(input({ now: at(41), kind: "api", path: "/api/x", recordCookie: await cookie({ lp: "/billing" }) }), fake().deps));
+    const e = judged(await evaluate(input({ now: at(41), kind: "api", path: "/api/x", recordCookie: await cookie({ lastPath: "/billing" }) }), fake().deps));
     assert.equal(e.outcome, "expire");
   });
 
@@ -503,9 +490,9 @@ describe("evaluate: API calls are judged against the page the user is on (record
   ];
   for (const c of cases) {
     it(`${c.kind} for path /billing while on /dashboard, idle 40 s → ${c.outcome}`, async () => {
-      const e = judged(await evaluate(input({ now: at(50), kind: c.kind, path: "/billing", recordCookie: await cookie({ ck: at(45) }) }), fake().deps));
+      const e = judged(await evaluate(input({ now: at(50), kind: c.kind, path: "/billing", recordCookie: await cookie({ checkedAt: at(45) }) }), fake().deps));
       assert.equal(e.outcome, c.outcome);
-      assert.equal(e.record.la, at(10), "the gate moves the clock for navigations only");
+      assert.equal(e.record.lastActivityAt, at(10), "the gate moves the clock for navigations only");
     });
   }
 });
@@ -525,15 +512,15 @@ describe("evaluate: step-up for a stricter area", () => {
     assert.ok(e2.decision.kind === "step-up");
     assert.equal(e2.decision.idleSeconds, 40);
     assert.equal(e2.decision.budget.seconds, 30);
-    assert.equal(e2.record.su, at(50));
-    assert.equal(e2.record.la, at(10), "a refused request is not activity");
-    assert.equal(e2.record.lp, "/dashboard");
+    assert.equal(e2.record.stepUpSince, at(50));
+    assert.equal(e2.record.lastActivityAt, at(10), "a refused request is not activity");
+    assert.equal(e2.record.lastPath, "/dashboard");
 
     // 3. /billing again at 55 s: still pending, not started again (audited once).
     const e3 = judged(await evaluate(input({ now: at(55), path: "/billing", recordCookie: await next(e2) }), f.deps));
     assert.equal(e3.outcome, "step-up");
     assert.equal(e3.stepUpStarted, false);
-    assert.equal(e3.record.su, at(50));
+    assert.equal(e3.record.stepUpSince, at(50));
 
     // 4. Re-authenticated at 58 s (Kratos re-issued the cookie; authenticated_at is newer than su).
     const f4 = fake(ok({ authenticatedAt: at(58) }));
@@ -542,33 +529,33 @@ describe("evaluate: step-up for a stricter area", () => {
     assert.equal(e4.outcome, "allow");
     assert.equal(e4.stepUpCompleted, true);
     assert.equal(e4.stepUpStarted, false);
-    assert.equal(e4.record.su, null);
-    assert.equal(e4.record.aa, at(58));
-    assert.equal(e4.record.la, at(60));
-    assert.equal(e4.record.lp, "/billing");
+    assert.equal(e4.record.stepUpSince, null);
+    assert.equal(e4.record.authenticatedAt, at(58));
+    assert.equal(e4.record.lastActivityAt, at(60));
+    assert.equal(e4.record.lastPath, "/billing");
 
     // 5. The next request no longer reports a completion.
     const e5 = judged(await evaluate(input({ now: at(62), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e4) }), f4.deps));
     assert.equal(e5.outcome, "allow");
     assert.equal(e5.stepUpCompleted, false);
-    assert.equal(e5.record.su, null);
+    assert.equal(e5.record.stepUpSince, null);
   });
 
   it("Kratos still reports the old authentication → the step-up stays pending", async () => {
     const f = fake(ok({ authenticatedAt: T0 }));
-    const e = judged(await evaluate(input({ now: at(60), path: "/billing", recordCookie: await cookie({ su: at(50), ck: at(40) }) }), f.deps));
+    const e = judged(await evaluate(input({ now: at(60), path: "/billing", recordCookie: await cookie({ stepUpSince: at(50), checkedAt: at(40) }) }), f.deps));
     assert.equal(f.calls.whoami.length, 1);
     assert.equal(e.outcome, "step-up");
     assert.equal(e.stepUpStarted, false);
     assert.equal(e.stepUpCompleted, false);
-    assert.equal(e.record.su, at(50));
+    assert.equal(e.record.stepUpSince, at(50));
   });
 
   it("a step-up on /billing does not stop the user from going back to /dashboard", async () => {
-    const e = judged(await evaluate(input({ now: at(55), path: "/dashboard", recordCookie: await cookie({ su: at(50), ck: at(50) }) }), fake().deps));
+    const e = judged(await evaluate(input({ now: at(55), path: "/dashboard", recordCookie: await cookie({ stepUpSince: at(50), checkedAt: at(50) }) }), fake().deps));
     assert.equal(e.outcome, "allow");
-    assert.equal(e.record.la, at(55));
-    assert.equal(e.record.su, at(50), "still pending: no newer authentication yet");
+    assert.equal(e.record.lastActivityAt, at(55));
+    assert.equal(e.record.stepUpSince, at(50), "still pending: no newer authentication yet");
   });
 });
 
@@ -588,7 +575,7 @@ describe("evaluate: an untrustworthy record is ignored and Kratos decides", () =
       name: "a correctly signed record that fails the schema",
       // Signed here with the record's own key: encodeRecord() refuses to sign what would not read back.
       recordCookie: async () => {
-        const payload = toBase64Url(utf8(JSON.stringify({ ...(await record()), sid: "not-a-uuid" })));
+        const payload = toBase64Url(utf8(JSON.stringify({ ...wireOf(await cookie()), sid: "not-a-uuid" })));
         return `v1.${payload}.${sign(hmacKey(SECRET, "activity-record-v1"), `v1.${payload}`)}`;
       },
       ignored: "payload",
@@ -602,13 +589,13 @@ describe("evaluate: an untrustworthy record is ignored and Kratos decides", () =
       assert.equal(e.outcome, "allow");
       assert.equal(f.calls.whoami.length, 1);
       assert.deepEqual(f.calls.serverActivity, [SID], "treated as missing: the server is asked");
-      assert.equal(e.record.la, at(12));
+      assert.equal(e.record.lastActivityAt, at(12));
     });
   }
 
   it("a forged record claiming recent activity does not save an idle session", async () => {
     // Authenticated 100 s ago, nothing known since; the forged record says "active 1 s ago".
-    const forged = await encodeRecord(await record({ la: at(99), ck: at(99) }), OTHER_SECRET);
+    const forged = await encodeRecord(await record({ lastActivityAt: at(99), checkedAt: at(99) }), OTHER_SECRET);
     const e = judged(await evaluate(input({ now: at(100), recordCookie: forged }), fake(ok({ authenticatedAt: at(0) })).deps));
     assert.equal(e.ignoredRecord, "signature");
     assert.equal(e.outcome, "expire");
@@ -619,7 +606,7 @@ describe("evaluate: absolute lifetime and device", () => {
   it("a fresh record at the 4 h absolute deadline → expire (absolute) without asking Kratos", async () => {
     const now = at(4 * 3600);
     const f = fake();
-    const e = judged(await evaluate(input({ now, recordCookie: await cookie({ la: now - SEC, ck: now - SEC }) }), f.deps));
+    const e = judged(await evaluate(input({ now, recordCookie: await cookie({ lastActivityAt: now - SEC, checkedAt: now - SEC }) }), f.deps));
     assert.equal(e.outcome, "expire");
     assert.deepEqual(e.decision, { kind: "expire", reason: "absolute" });
     assert.deepEqual(f.calls.whoami, []);
@@ -650,7 +637,7 @@ describe("evaluate: before an idle end or a step-up on the record alone, the ser
     now: number;
     server: ServerActivity;
     outcome: Evaluation["outcome"];
-    la: number;
+    lastActivityAt: number;
   }[] = [
     {
       name: "record idle 70 s, the server saw activity 5 s ago (a crossed answer put the record back) → allow, the later activity kept",
@@ -658,43 +645,43 @@ describe("evaluate: before an idle end or a step-up on the record alone, the ser
       now: at(80),
       server: { lastActivityAt: at(75), lastPath: "/dashboard" },
       outcome: "allow",
-      la: at(80),
+      lastActivityAt: at(80),
     },
-    { name: "record idle 70 s, the server's activity is older → expire", path: "/dashboard", now: at(80), server: { lastActivityAt: at(5), lastPath: "/dashboard" }, outcome: "expire", la: at(10) },
-    { name: "record idle 70 s, the server knows nothing → expire", path: "/dashboard", now: at(80), server: null, outcome: "expire", la: at(10) },
-    { name: "record idle 70 s, the server's store is down → expire (the record decides; never fail open)", path: "/dashboard", now: at(80), server: "unavailable", outcome: "expire", la: at(10) },
+    { name: "record idle 70 s, the server's activity is older → expire", path: "/dashboard", now: at(80), server: { lastActivityAt: at(5), lastPath: "/dashboard" }, outcome: "expire", lastActivityAt: at(10) },
+    { name: "record idle 70 s, the server knows nothing → expire", path: "/dashboard", now: at(80), server: null, outcome: "expire", lastActivityAt: at(10) },
+    { name: "record idle 70 s, the server's store is down → expire (the record decides; never fail open)", path: "/dashboard", now: at(80), server: "unavailable", outcome: "expire", lastActivityAt: at(10) },
     {
       name: "record idle 40 s asking for /billing (step-up), the server saw activity 3 s ago → allow",
       path: "/billing",
       now: at(50),
       server: { lastActivityAt: at(47), lastPath: "/dashboard" },
       outcome: "allow",
-      la: at(50),
+      lastActivityAt: at(50),
     },
-    { name: "record idle 40 s asking for /billing, the server agrees → step-up", path: "/billing", now: at(50), server: { lastActivityAt: at(10), lastPath: "/dashboard" }, outcome: "step-up", la: at(10) },
+    { name: "record idle 40 s asking for /billing, the server agrees → step-up", path: "/billing", now: at(50), server: { lastActivityAt: at(10), lastPath: "/dashboard" }, outcome: "step-up", lastActivityAt: at(10) },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const f = fake(ok(), c.server);
-      const e = judged(await evaluate(input({ now: c.now, path: c.path, recordCookie: await cookie({ ck: c.now - SEC }) }), f.deps));
+      const e = judged(await evaluate(input({ now: c.now, path: c.path, recordCookie: await cookie({ checkedAt: c.now - SEC }) }), f.deps));
       assert.equal(e.outcome, c.outcome);
       assert.deepEqual(f.calls.serverActivity, [SID], "asked exactly once");
-      assert.equal(e.record.la, c.la);
+      assert.equal(e.record.lastActivityAt, c.lastActivityAt);
       assert.equal(f.calls.whoami.length, 0, "a fresh record: Kratos is not asked");
     });
   }
 
   it("a poll on a record put back: allowed on the server's later activity, and that activity is what the new record says", async () => {
     const f = fake(ok(), { lastActivityAt: at(75), lastPath: "/billing" });
-    const e = judged(await evaluate(input({ now: at(80), kind: "poll", recordCookie: await cookie({ ck: at(79) }) }), f.deps));
+    const e = judged(await evaluate(input({ now: at(80), kind: "poll", recordCookie: await cookie({ checkedAt: at(79) }) }), f.deps));
     assert.equal(e.outcome, "allow");
-    assert.equal(e.record.la, at(75), "a poll is not activity: the clock is the server's, not now");
+    assert.equal(e.record.lastActivityAt, at(75), "a poll is not activity: the clock is the server's, not now");
     assert.equal(e.lastPath, "/billing");
   });
 
   it("an allowed request never asks the server (the common path costs nothing)", async () => {
     const f = fake(ok(), { lastActivityAt: at(75), lastPath: "/dashboard" });
-    const e = judged(await evaluate(input({ now: at(30), recordCookie: await cookie({ ck: at(29) }) }), f.deps));
+    const e = judged(await evaluate(input({ now: at(30), recordCookie: await cookie({ checkedAt: at(29) }) }), f.deps));
     assert.equal(e.outcome, "allow");
     assert.deepEqual(f.calls.serverActivity, []);
   });
@@ -707,20 +694,20 @@ describe("evaluate: a Kratos answer this process had counts for the next request
 
   it("a poll asks Kratos on a stale record; the page after it, still presenting that record, does not ask again", async () => {
     const confirmations = new Confirmations();
-    const stale = await cookie({ la: at(10), ck: at(10) });
+    const stale = await cookie({ lastActivityAt: at(10), checkedAt: at(10) });
     const poll = fake();
     const p = judged(await evaluate(input({ now: at(26), kind: "poll", recordCookie: stale }), withConfirmations(poll, confirmations)));
     assert.equal(poll.calls.whoami.length, 1, "the poll found the record stale");
-    assert.equal(p.record.ck, at(26));
+    assert.equal(p.record.checkedAt, at(26));
     const page = fake();
     const e = judged(await evaluate(input({ now: at(27), recordCookie: stale }), withConfirmations(page, confirmations)));
     assert.deepEqual(page.calls.whoami, [], "Kratos answered for this cookie 1 s ago");
     assert.equal(e.askedKratos, false);
-    assert.equal(e.record.ck, at(26), "the page's record carries the poll's check time to the browser");
+    assert.equal(e.record.checkedAt, at(26), "the page's record carries the poll's check time to the browser");
   });
 
   it("without Confirmations (another process), the same page asks Kratos (control)", async () => {
-    const stale = await cookie({ la: at(10), ck: at(10) });
+    const stale = await cookie({ lastActivityAt: at(10), checkedAt: at(10) });
     const page = fake();
     judged(await evaluate(input({ now: at(27), recordCookie: stale }), page.deps));
     assert.equal(page.calls.whoami.length, 1);
@@ -729,7 +716,7 @@ describe("evaluate: a Kratos answer this process had counts for the next request
   it("a confirmation counts for revalidateSeconds from Kratos' answer, no longer", async () => {
     const confirmations = new Confirmations();
     confirmations.confirm(await cookieToken(KRATOS_COOKIE), SID, at(26));
-    const stale = await cookie({ la: at(30), ck: at(10) });
+    const stale = await cookie({ lastActivityAt: at(30), checkedAt: at(10) });
     const within = fake();
     judged(await evaluate(input({ now: at(26) + 15 * SEC - 1, recordCookie: stale }), withConfirmations(within, confirmations)));
     assert.equal(within.calls.whoami.length, 0);
@@ -742,22 +729,22 @@ describe("evaluate: a Kratos answer this process had counts for the next request
     const confirmations = new Confirmations();
     confirmations.confirm(await cookieToken(KRATOS_COOKIE), SID, at(26));
     const other = fake();
-    judged(await evaluate(input({ now: at(27), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie({ ck: at(10) }, KRATOS_COOKIE_2) }), withConfirmations(other, confirmations)));
+    judged(await evaluate(input({ now: at(27), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie({ checkedAt: at(10) }, KRATOS_COOKIE_2) }), withConfirmations(other, confirmations)));
     assert.equal(other.calls.whoami.length, 1, "another cookie");
     const foreign = new Confirmations();
     foreign.confirm(await cookieToken(KRATOS_COOKIE), "9d3c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a61", at(26));
     const f = fake();
-    judged(await evaluate(input({ now: at(27), recordCookie: await cookie({ ck: at(10) }) }), withConfirmations(f, foreign)));
+    judged(await evaluate(input({ now: at(27), recordCookie: await cookie({ checkedAt: at(10) }) }), withConfirmations(f, foreign)));
     assert.equal(f.calls.whoami.length, 1, "another session id");
   });
 
   it("Kratos saying there is no session forgets the confirmation", async () => {
     const confirmations = new Confirmations();
     confirmations.confirm(await cookieToken(KRATOS_COOKIE), SID, at(26));
-    const stale = await cookie({ la: at(30), ck: at(10) });
+    const stale = await cookie({ lastActivityAt: at(30), checkedAt: at(10) });
     // A record bound to another cookie: this request asks Kratos about KRATOS_COOKIE, which says none.
     const gone = fake(NONE);
-    await evaluate(input({ now: at(28), recordCookie: await cookie({ ck: at(10) }, KRATOS_COOKIE_2) }), withConfirmations(gone, confirmations));
+    await evaluate(input({ now: at(28), recordCookie: await cookie({ checkedAt: at(10) }, KRATOS_COOKIE_2) }), withConfirmations(gone, confirmations));
     assert.equal(gone.calls.whoami.length, 1);
     const after = fake();
     judged(await evaluate(input({ now: at(29), recordCookie: stale }), withConfirmations(after, confirmations)));
@@ -810,24 +797,23 @@ describe("evaluate: sticky ceilings (idle gap × path sequence × area)", () => 
     const f = fake();
     const e1 = await evaluate(input({ now: at(10) }), f.deps);
     const e2 = judged(await evaluate(input({ now: at(45), path: "/dashboard", recordCookie: await next(e1) }), f.deps));
-    assert.equal(e2.record.ig, 35 * SEC);
+    assert.equal(e2.record.longestGapMs, 35 * SEC);
     const e3 = judged(await evaluate(input({ now: at(46), path: "/billing", recordCookie: await next(e2) }), f.deps));
     assert.equal(e3.outcome, "step-up");
     // Re-authenticated at 50 s (Kratos re-issued the cookie).
     const f4 = fake(ok({ authenticatedAt: at(50) }));
     const e4 = judged(await evaluate(input({ now: at(52), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e3) }), f4.deps));
     assert.equal(e4.outcome, "allow");
-    assert.equal(e4.record.ig, 2 * SEC, "only the gap since the new authentication");
+    assert.equal(e4.record.longestGapMs, 2 * SEC, "only the gap since the new authentication");
   });
 
   it("a record issued before the gap was kept (no `ig`) reads as 0 and still works", async () => {
-    const old = await record({ la: at(10) });
-    const { ig: _dropped, ...withoutGap } = old;
+    const { ig: _dropped, ...withoutGap } = wireOf(await cookie({ lastActivityAt: at(10) }));
     const payload = toBase64Url(utf8(JSON.stringify(withoutGap)));
     const value = `v1.${payload}.${sign(hmacKey(SECRET, "activity-record-v1"), `v1.${payload}`)}`;
     const e = judged(await evaluate(input({ now: at(20), recordCookie: value }), fake().deps));
     assert.equal(e.ignoredRecord, undefined);
     assert.equal(e.outcome, "allow");
-    assert.equal(e.record.ig, 10 * SEC);
+    assert.equal(e.record.longestGapMs, 10 * SEC);
   });
 });

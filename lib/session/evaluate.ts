@@ -1,6 +1,7 @@
 /**
  * One evaluation of a request's session, shared by the Edge gate (middleware.ts) and verifySession()
- * (pages, server actions, route handlers). Web APIs only; I/O comes in through `deps`.
+ * (pages, server actions, route handlers). Web APIs only; I/O comes in through `deps`. What to do about
+ * it (revoke, audit, answer) is decided once, in lib/session/enforce.ts.
  *
  * 1. No Kratos cookie -> "no-session".
  * 2. The signed activity record is read. Kratos is asked (whoami) only when the record is missing, invalid,
@@ -11,21 +12,13 @@
  */
 import type { PolicyConfig } from "@/lib/config/policy-config.js";
 import type { WhoamiResult } from "@/lib/kratos/types";
-import { decide, judgedPath, type Decision, type Device, type Subject } from "@/lib/policy/idle-rule";
+import { decide, effectiveLastActivity, judgedPath, type Decision, type Device, type Subject } from "@/lib/policy/idle-rule";
 import { cookieToken, decodeRecord, type ActivityRecord } from "./activity-record";
-import { movesClock, wantsJson, type RequestKind } from "./request-kind";
-import { CACHE_SIZE, remember } from "./remember";
+import { Confirmations } from "./confirmations";
+import { isApiLike, movesClock, type RequestKind } from "./request-kind";
+import type { Session } from "./session";
 
-export interface SessionView {
-  sessionId: string;
-  identityId: string;
-  email: string;
-  name: string;
-  role: "user" | "admin";
-  preference: 0 | 15 | 30 | 60 | undefined;
-  authenticatedAt: number;
-  expiresAt: number;
-}
+export { Confirmations };
 
 export type ServerActivity = { lastActivityAt: number; lastPath: string } | null | "unavailable";
 
@@ -33,37 +26,8 @@ export interface EvaluateDeps {
   whoami: (cookieHeader: string) => Promise<WhoamiResult>;
   /** The last activity the server knows for a session: when the record is missing, and before an idle end or step-up. */
   serverActivity: (sessionId: string) => Promise<ServerActivity>;
-  /** Kratos answers this process has had (see Confirmations); without it, only the record's `ck` counts. */
+  /** Kratos answers this process has had (see Confirmations); without it, only the record's check time counts. */
   confirmations?: Confirmations;
-}
-
-/**
- * When Kratos last confirmed a session for an exact cookie, as seen by this process (per Edge isolate or
- * Node process; bounded, oldest out first). A status poll or prefetch that had to ask Kratos does not
- * re-issue the record for that alone (see needsReissue: its answer can cross a newer one), so without this
- * the browser's next request presented the old check time and asked Kratos again, a second or two later
- * (bench item 3: 5.4 whoami calls per session-minute instead of 3.8). The bound is unchanged: a check
- * counts for revalidateSeconds from the time Kratos answered, whichever of the two remembers it.
- */
-export class Confirmations {
-  private readonly byToken = new Map<string, { sid: string; at: number }>();
-  constructor(private readonly size = CACHE_SIZE) {}
-
-  /** Kratos confirmed session `sid` for the cookie with token `tok` at `at`. */
-  confirm(tok: string, sid: string, at: number): void {
-    remember(this.byToken, tok, { sid, at }, this.size);
-  }
-
-  /** Kratos no longer knows the cookie: forget it. */
-  forget(tok: string): void {
-    this.byToken.delete(tok);
-  }
-
-  /** The last confirmation of `sid` for this cookie, if any. */
-  lastFor(tok: string, sid: string): number | undefined {
-    const hit = this.byToken.get(tok);
-    return hit && hit.sid === sid ? hit.at : undefined;
-  }
 }
 
 export interface EvaluateInput {
@@ -82,10 +46,11 @@ export interface EvaluateInput {
   policy: PolicyConfig;
   secret: string;
   /**
-   * Extra age a record may have and still count as checked, on top of revalidateSeconds (default 0). Only
-   * for verifySession(), which re-evaluates a request the gate admitted a moment earlier: see session-check.
+   * The instant the record's freshness is judged at, when not `now`: the gate's admission (verifySession()
+   * on a request the gate admitted, lib/session/admission.ts), so a record the gate found fresh is fresh here
+   * too and the Node side's look never needs Kratos. Never later than `now`.
    */
-  recheckGraceMs?: number;
+  freshAt?: number;
 }
 
 interface Common {
@@ -94,152 +59,151 @@ interface Common {
   askedKratos: boolean;
 }
 
-export type Evaluation = Common &
-  (
-    | { outcome: "no-session" }
-    | { outcome: "ended"; reason: "idle" | "absolute" | "revoked"; lastPath: string | undefined; budgetSeconds: number | null }
-    | { outcome: "unavailable"; detail: string }
-    | {
-        outcome: "expire" | "step-up" | "allow";
-        session: SessionView;
-        decision: Decision;
-        record: ActivityRecord;
-        /** the valid record this request presented for this session, if any (to skip re-issuing an equal one) */
-        presented: ActivityRecord | undefined;
-        /** the governing path of the last activity */
-        lastPath: string;
-        /** a pending step-up was just satisfied by a newer authentication */
-        stepUpCompleted: boolean;
-        /** this evaluation is the first to require a step-up (not yet pending) */
-        stepUpStarted: boolean;
-      }
-  );
+export type Ended = { outcome: "ended"; reason: "idle" | "absolute" | "revoked"; lastPath: string | undefined; budgetSeconds: number | null };
 
-function viewFromRecord(r: ActivityRecord): SessionView {
-  return { sessionId: r.sid, identityId: r.iid, email: r.em, name: r.nm, role: r.role, preference: r.pref ?? undefined, authenticatedAt: r.aa, expiresAt: r.exp };
+export type Judged = {
+  outcome: "expire" | "step-up" | "allow";
+  session: Session;
+  decision: Decision;
+  record: ActivityRecord;
+  /** the valid record this request presented for this session, if any (to skip re-issuing an equal one) */
+  presented: ActivityRecord | undefined;
+  /** the governing path of the last activity */
+  lastPath: string;
+  /** a pending step-up was just satisfied by a newer authentication */
+  stepUpCompleted: boolean;
+  /** this evaluation is the first to require a step-up (not yet pending) */
+  stepUpStarted: boolean;
+};
+
+export type Evaluation = Common & ({ outcome: "no-session" } | Ended | { outcome: "unavailable"; detail: string } | Judged);
+
+/** The session's own fields of a record (or of Kratos' answer). */
+function sessionOf(s: Session): Session {
+  const { sessionId, identityId, email, name, role, preference, authenticatedAt, expiresAt } = s;
+  return { sessionId, identityId, email, name, role, preference, authenticatedAt, expiresAt };
 }
 
 export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promise<Evaluation> {
-  const { now, policy } = input;
   if (!input.kratosCookie) return { outcome: "no-session", ignoredRecord: undefined, askedKratos: false };
-
   const read = decodeRecord(input.recordCookie, input.secret);
   const ignoredRecord = read.status === "invalid" ? read.reason : undefined;
-  let record = read.status === "valid" ? read.record : undefined;
-  const tok = cookieToken(input.kratosCookie);
+  const known = await identify(input, input.kratosCookie, read.status === "valid" ? read.record : undefined, deps);
+  if ("outcome" in known) return { ...known, ignoredRecord };
+  return { ...(await judge(input, known, deps)), ignoredRecord, askedKratos: known.askedKratos };
+}
 
-  const maxAge = policy.revalidateSeconds * 1000 + (input.recheckGraceMs ?? 0);
+/** Who the session is: from a fresh record, else from Kratos. */
+interface Known {
+  session: Session;
+  /** the presented record, if it belongs to this session */
+  record: ActivityRecord | undefined;
+  tok: string;
+  checkedAt: number;
+  askedKratos: boolean;
+}
+
+type Early = Common & ({ outcome: "no-session" } | Ended | { outcome: "unavailable"; detail: string });
+
+async function identify(input: EvaluateInput, kratosCookie: string, record: ActivityRecord | undefined, deps: EvaluateDeps): Promise<Known | Early> {
+  const { now, policy } = input;
+  const at = Math.min(input.freshAt ?? now, now);
+  const tok = cookieToken(kratosCookie);
   // The later of the record's check time and this process's own last confirmation for this cookie.
-  const checkedAt = record && record.tok === tok ? Math.max(record.ck, deps.confirmations?.lastFor(tok, record.sid) ?? 0) : undefined;
-  const fresh = record !== undefined && checkedAt !== undefined && checkedAt <= now && now - checkedAt < maxAge;
-  let session: SessionView;
-  let askedKratos = false;
-  if (fresh && record) {
-    session = viewFromRecord(record);
-  } else {
-    askedKratos = true;
-    // IMPORTANT: rebuild the header from the parsed value: Next re-serializes request cookies after
-    // middleware sets one (URL-encoding "=" to "%3D"), which Kratos cannot read. Kratos' values are
-    // base64, so the parsed value is exactly what Kratos issued. No other cookie is sent to Kratos.
-    const who = await deps.whoami(`${input.kratosCookieName}=${input.kratosCookie}`);
-    if (who.status === "unavailable") return { outcome: "unavailable", detail: who.detail, ignoredRecord, askedKratos };
-    if (who.status === "none") {
-      deps.confirmations?.forget(tok);
-      if (!record) return { outcome: "no-session", ignoredRecord, askedKratos };
-      // Kratos ended it: tell the user why, as far as the record knows.
-      const d = decide(
-        { now, authenticatedAt: record.aa, expiresAt: record.exp, lastActivityAt: record.la, lastActivityPath: record.lp },
-        record.lp,
-        { role: record.role, preference: record.pref ?? undefined, device: input.device },
-        policy,
-      );
-      const reason = d.kind === "expire" ? d.reason : "revoked";
-      const budgetSeconds = d.kind === "expire" && d.reason === "idle" ? d.budget.seconds : null;
-      return { outcome: "ended", reason, lastPath: record.lp, budgetSeconds, ignoredRecord, askedKratos };
-    }
-    const s = who.session;
-    deps.confirmations?.confirm(tok, s.sessionId, now);
-    session = {
-      sessionId: s.sessionId,
-      identityId: s.identityId,
-      email: s.email,
-      name: s.name,
-      role: s.role,
-      preference: s.preference,
-      authenticatedAt: s.authenticatedAt,
-      expiresAt: s.expiresAt,
-    };
-    // A record of another session (an older sign-in in this browser, or a moved cookie) says nothing here.
-    if (record && record.sid !== s.sessionId) record = undefined;
+  const checkedAt =
+    record && record.kratosToken === tok ? Math.max(record.checkedAt, deps.confirmations?.lastFor(tok, record.sessionId) ?? 0) : undefined;
+  if (record && checkedAt !== undefined && checkedAt <= at && at - checkedAt < policy.revalidateSeconds * 1000) {
+    return { session: sessionOf(record), record, tok, checkedAt, askedKratos: false };
   }
+  // IMPORTANT: rebuild the header from the parsed value: Next re-serializes request cookies after
+  // middleware sets one (URL-encoding "=" to "%3D"), which Kratos cannot read. Kratos' values are
+  // base64, so the parsed value is exactly what Kratos issued. No other cookie is sent to Kratos.
+  const who = await deps.whoami(`${input.kratosCookieName}=${kratosCookie}`);
+  if (who.status === "unavailable") return { outcome: "unavailable", detail: who.detail, ignoredRecord: undefined, askedKratos: true };
+  if (who.status === "none") {
+    deps.confirmations?.forget(tok);
+    if (!record) return { outcome: "no-session", ignoredRecord: undefined, askedKratos: true };
+    return { ...endedBy(record, input), ignoredRecord: undefined, askedKratos: true };
+  }
+  deps.confirmations?.confirm(tok, who.session.sessionId, now);
+  // A record of another session (an older sign-in in this browser, or a moved cookie) says nothing here.
+  const own = record && record.sessionId === who.session.sessionId ? record : undefined;
+  return { session: sessionOf(who.session), record: own, tok, checkedAt: now, askedKratos: true };
+}
 
-  let lastActivityAt = record?.la;
-  let lastPath = record?.lp;
-  if (!record) {
-    // IMPORTANT: a missing record never resets the idle clock: ask the server, else count from authentication.
-    const server = await deps.serverActivity(session.sessionId);
-    if (server && server !== "unavailable") {
-      lastActivityAt = server.lastActivityAt;
-      lastPath = server.lastPath;
-    }
-  }
+/** Kratos ended the session: tell the user why, as far as the record knows. */
+function endedBy(record: ActivityRecord, input: EvaluateInput): Ended {
+  const subject: Subject = { role: record.role, preference: record.preference, device: input.device };
+  const times = { now: input.now, authenticatedAt: record.authenticatedAt, expiresAt: record.expiresAt, lastActivityAt: record.lastActivityAt, lastActivityPath: record.lastPath };
+  const d = decide(times, record.lastPath, subject, input.policy);
+  const reason = d.kind === "expire" ? d.reason : "revoked";
+  const budgetSeconds = d.kind === "expire" && d.reason === "idle" ? d.budget.seconds : null;
+  return { outcome: "ended", reason, lastPath: record.lastPath, budgetSeconds };
+}
+
+/** The idle rule on what is known, then the record this request leaves behind. */
+async function judge(input: EvaluateInput, known: Known, deps: EvaluateDeps): Promise<Judged> {
+  const { now, policy } = input;
+  const { session, record } = known;
+  let activity: { at: number | undefined; path: string | undefined } = { at: record?.lastActivityAt, path: record?.lastPath };
+  // IMPORTANT: a missing record never resets the idle clock: ask the server, else count from authentication.
+  if (!record) activity = laterOf(activity, await deps.serverActivity(session.sessionId));
 
   const subject: Subject = { role: session.role, preference: session.preference, device: input.device };
-  const apiLike = wantsJson(input.kind);
   // The longest gap so far counts only for the authentication it was measured under (re-auth clears it).
-  const longestGapMs = record && record.aa === session.authenticatedAt ? record.ig : 0;
+  const longestGapMs = record && record.authenticatedAt === session.authenticatedAt ? record.longestGapMs : 0;
   // API calls: the page the user is on and their own area; pages and actions: their path and a named area.
-  const requestedPath = () => judgedPath({ path: input.path, apiLike, lastPath, declared: input.declaredArea }, subject, policy);
-  const judge = () => {
-    const times = { now, authenticatedAt: session.authenticatedAt, expiresAt: session.expiresAt, lastActivityAt, lastActivityPath: lastPath, longestGapMs };
-    return decide(times, requestedPath(), subject, policy);
+  const requested = () => judgedPath({ path: input.path, apiLike: isApiLike(input.kind), lastPath: activity.path, declared: input.declaredArea }, subject, policy);
+  const rule = () => {
+    const times = { now, authenticatedAt: session.authenticatedAt, expiresAt: session.expiresAt, lastActivityAt: activity.at, lastActivityPath: activity.path, longestGapMs };
+    return decide(times, requested(), subject, policy);
   };
-  let decision = judge();
+  let decision = rule();
   if (record && (decision.kind === "step-up" || (decision.kind === "expire" && decision.reason === "idle"))) {
     // Before ending a session (or asking for a step-up) on the browser's record alone, ask the server too and
     // take the later activity: a record can be older than what the browser did (answers that crossed, see
     // needsReissue(); another instance). Rare path, one lookup. Unavailable: the record alone decides.
-    const server = await deps.serverActivity(session.sessionId);
-    if (server && server !== "unavailable" && server.lastActivityAt > (lastActivityAt ?? 0)) {
-      lastActivityAt = server.lastActivityAt;
-      lastPath = server.lastPath;
-      decision = judge();
+    const server = laterOf(activity, await deps.serverActivity(session.sessionId));
+    if (server !== activity) {
+      activity = server;
+      decision = rule();
     }
   }
-  const requested = requestedPath();
-
-  const pendingStepUp = record?.su ?? null;
-  const stepUpCompleted = pendingStepUp !== null && session.authenticatedAt > pendingStepUp;
-  const effectiveLast = Math.max(session.authenticatedAt, lastActivityAt ?? session.authenticatedAt);
-  const active = decision.kind === "allow" && movesClock(input.kind, input.where);
-  const next: ActivityRecord = {
-    sid: session.sessionId,
-    tok,
-    iid: session.identityId,
-    em: session.email.slice(0, 320),
-    nm: session.name.slice(0, 100),
-    role: session.role,
-    pref: session.preference ?? null,
-    aa: session.authenticatedAt,
-    exp: session.expiresAt,
-    la: active ? now : effectiveLast,
-    lp: active && (input.kind === "page" || input.kind === "action") ? input.path.slice(0, 256) : (lastPath ?? requested).slice(0, 256),
-    ck: askedKratos ? now : (checkedAt ?? now),
-    su: decision.kind === "step-up" ? (stepUpCompleted ? now : (pendingStepUp ?? now)) : stepUpCompleted ? null : pendingStepUp,
-    // Activity closes the gap that ends now: remember it if it is the longest since authentication.
-    ig: active ? Math.max(longestGapMs, now - effectiveLast) : longestGapMs,
-  };
+  const lastPath = activity.path ?? requested();
+  const pending = record?.stepUpSince ?? null;
+  const stepUpCompleted = pending !== null && session.authenticatedAt > pending;
+  const next = nextRecord(input, known, { decision, lastActivityAt: activity.at, lastPath, longestGapMs, pending, stepUpCompleted });
   const outcome = decision.kind === "allow" ? "allow" : decision.kind === "step-up" ? "step-up" : "expire";
+  const stepUpStarted = decision.kind === "step-up" && (pending === null || stepUpCompleted);
+  return { outcome, session, decision, record: next, presented: record, lastPath, stepUpCompleted, stepUpStarted };
+}
+
+/** `known`, or the server's activity when it is later (an unknown or unavailable server changes nothing). */
+function laterOf(known: { at: number | undefined; path: string | undefined }, server: ServerActivity) {
+  if (!server || server === "unavailable" || server.lastActivityAt <= (known.at ?? 0)) return known;
+  return { at: server.lastActivityAt, path: server.lastPath };
+}
+
+function nextRecord(
+  input: EvaluateInput,
+  known: Known,
+  j: { decision: Decision; lastActivityAt: number | undefined; lastPath: string; longestGapMs: number; pending: number | null; stepUpCompleted: boolean },
+): ActivityRecord {
+  const { now, kind } = input;
+  const { session } = known;
+  const effectiveLast = effectiveLastActivity({ authenticatedAt: session.authenticatedAt, lastActivityAt: j.lastActivityAt });
+  const active = j.decision.kind === "allow" && movesClock(kind, input.where);
+  const stepUpSince = j.decision.kind === "step-up" ? (j.stepUpCompleted ? now : (j.pending ?? now)) : j.stepUpCompleted ? null : j.pending;
   return {
-    outcome,
-    session,
-    decision,
-    record: next,
-    presented: record,
-    lastPath: lastPath ?? requested,
-    stepUpCompleted,
-    stepUpStarted: decision.kind === "step-up" && (pendingStepUp === null || stepUpCompleted),
-    ignoredRecord,
-    askedKratos,
+    ...session,
+    email: session.email.slice(0, 320),
+    name: session.name.slice(0, 100),
+    kratosToken: known.tok,
+    lastActivityAt: active ? now : effectiveLast,
+    lastPath: (active && (kind === "page" || kind === "action") ? input.path : j.lastPath).slice(0, 256),
+    checkedAt: known.askedKratos ? now : known.checkedAt,
+    stepUpSince,
+    // Activity closes the gap that ends now: remember it if it is the longest since authentication.
+    longestGapMs: active ? Math.max(j.longestGapMs, now - effectiveLast) : j.longestGapMs,
   };
 }

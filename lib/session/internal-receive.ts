@@ -13,8 +13,9 @@ import "server-only";
  * a session-end claim is written once whatever happens (claimEnd), an activity lookup discloses no more than
  * the original answer, and a step-up report could add one duplicate audit row per other instance.
  */
-import { NextResponse } from "next/server";
+import type { NextResponse } from "next/server";
 import { readEdgeEnv } from "@/lib/config/env.js";
+import { AppError, type ErrorCode } from "@/lib/errors";
 import { INTERNAL_AUTH_HEADER, INTERNAL_QUERY_HEADER, NonceLedger, verifyInternalHeader } from "./internal-channel";
 import { verifyWithKeys } from "./record-keys";
 
@@ -23,18 +24,18 @@ const ledger = (g.__internalNonces ??= new NonceLedger());
 
 export type Received = { ok: true; params: URLSearchParams } | { ok: false; response: NextResponse };
 
-const refuse = (status: number, error: string, message: string): Received => ({ ok: false, response: NextResponse.json({ error, message }, { status }) });
+const refuse = (code: ErrorCode): Received => ({ ok: false, response: new AppError(code).toResponse() });
 
 /** Checks a signed internal request; `body` is the exact text read (empty for GET). */
 export function receiveInternal(request: Request, method: "GET" | "POST", body: string): Received {
   const url = new URL(request.url);
-  if (url.search) return refuse(400, "query_in_url", `Parameters go in the signed ${INTERNAL_QUERY_HEADER} header, never in the URL.`);
+  if (url.search) return refuse("query_in_url");
   const query = request.headers.get(INTERNAL_QUERY_HEADER) ?? "";
-  if (query.length > 512) return refuse(400, "query_too_long", `${INTERNAL_QUERY_HEADER} must be at most 512 characters.`);
+  if (query.length > 512) return refuse("query_too_long");
   const signed = `${url.pathname}${query ? `?${query}` : ""}`;
   const header = request.headers.get(INTERNAL_AUTH_HEADER);
   const verified = verifyWithKeys(readEdgeEnv().SESSION_SECRET, (key) => verifyInternalHeader(key, header, method, signed, body));
-  if (!verified.ok) return refuse(403, "forbidden", "Unsigned, altered or expired internal request.");
-  if (!ledger.claim(verified.nonce, verified.signedAt)) return refuse(403, "replayed", "This signed request was already used.");
+  if (!verified.ok) return refuse("invalid_signature");
+  if (!ledger.claim(verified.nonce, verified.signedAt)) return refuse("replayed");
   return { ok: true, params: new URLSearchParams(query) };
 }

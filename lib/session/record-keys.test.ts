@@ -15,20 +15,20 @@ const UNKNOWN = "e2a7c91f04d68b3a5e1f7c20d9b46a83f1c05e7d2b9a64c8f3e10d57a92b6c4
 const T0 = Date.UTC(2025, 0, 1);
 
 const RECORD: ActivityRecord = {
-  sid: "3f0c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a60",
-  tok: "AbCdEfGhIjKlMnOpQrSt_-",
-  iid: "7b9e1c2d-4a5f-4e6b-8c7d-9e0f1a2b3c4d",
-  em: "ada@example.com",
-  nm: "Ada Lovelace",
+  sessionId: "3f0c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a60",
+  kratosToken: "AbCdEfGhIjKlMnOpQrSt_-",
+  identityId: "7b9e1c2d-4a5f-4e6b-8c7d-9e0f1a2b3c4d",
+  email: "ada@example.com",
+  name: "Ada Lovelace",
   role: "user",
-  pref: null,
-  aa: T0,
-  exp: T0 + 86_400_000,
-  la: T0 + 60_000,
-  lp: "/dashboard",
-  ck: T0 + 60_000,
-  su: null,
-  ig: 0,
+  preference: undefined,
+  authenticatedAt: T0,
+  expiresAt: T0 + 86_400_000,
+  lastActivityAt: T0 + 60_000,
+  lastPath: "/dashboard",
+  checkedAt: T0 + 60_000,
+  stepUpSince: null,
+  longestGapMs: 0,
 };
 
 function valid(read: ReturnType<typeof decodeRecord>): ActivityRecord {
@@ -38,9 +38,9 @@ function valid(read: ReturnType<typeof decodeRecord>): ActivityRecord {
 
 describe("activity record rotation", () => {
   it("a record signed with the previous key verifies and is re-signed with the new one on activity", () => {
-    const old = encodeRecord({ ...RECORD, la: T0 + 61_000 }, OLD);
+    const old = encodeRecord({ ...RECORD, lastActivityAt: T0 + 61_000 }, OLD);
     const presented = valid(decodeRecord(old, NEW, [OLD]));
-    assert.deepEqual(presented, { ...RECORD, la: T0 + 61_000 });
+    assert.deepEqual(presented, { ...RECORD, lastActivityAt: T0 + 61_000 });
     // Nothing changed in the record: an activity re-issues it anyway, a poll does not (see needsReissue).
     assert.equal(needsReissue(presented, presented, true), true);
     assert.equal(needsReissue(presented, presented, false), false);
@@ -52,14 +52,14 @@ describe("activity record rotation", () => {
   });
 
   it("the same value is still accepted from the cache, and refused once the previous key is dropped", () => {
-    const old = encodeRecord({ ...RECORD, la: T0 + 62_000 }, OLD);
+    const old = encodeRecord({ ...RECORD, lastActivityAt: T0 + 62_000 }, OLD);
     valid(decodeRecord(old, NEW, [OLD]));
     valid(decodeRecord(old, NEW, [OLD]));
     assert.deepEqual(decodeRecord(old, NEW, []), { status: "invalid", reason: "signature" });
   });
 
   it("a record signed with an unknown key is refused, with or without a previous key", () => {
-    const foreign = encodeRecord({ ...RECORD, la: T0 + 63_000 }, UNKNOWN);
+    const foreign = encodeRecord({ ...RECORD, lastActivityAt: T0 + 63_000 }, UNKNOWN);
     assert.deepEqual(decodeRecord(foreign, NEW, [OLD]), { status: "invalid", reason: "signature" });
     assert.deepEqual(decodeRecord(foreign, NEW, []), { status: "invalid", reason: "signature" });
     assert.deepEqual(decodeRecord("v2.x.y", NEW, [OLD]), { status: "invalid", reason: "format" });
@@ -93,7 +93,7 @@ describe("previousSecrets()", () => {
     process.env.SESSION_SECRET_PREVIOUS = OLD;
     assert.deepEqual(previousSecrets(), [OLD]);
     // decodeRecord's default: the environment's previous key.
-    valid(decodeRecord(encodeRecord({ ...RECORD, la: T0 + 64_000 }, OLD), NEW));
+    valid(decodeRecord(encodeRecord({ ...RECORD, lastActivityAt: T0 + 64_000 }, OLD), NEW));
   });
 
   it("refuses a weak previous key, naming the variable", () => {

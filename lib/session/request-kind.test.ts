@@ -5,7 +5,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { classify, movesClock, pageKindFrom, wantsJson, type RequestKind } from "./request-kind";
+import { classify, movesClock, pageKindFrom, isApiLike, type RequestKind } from "./request-kind";
 
 /** Builds RequestFacts with a case-insensitive header lookup, as the gate does (Headers.get). */
 function facts(method: string, path: string, headers: Record<string, string> = {}) {
@@ -100,7 +100,7 @@ describe("classify", () => {
   }
 });
 
-describe("movesClock and wantsJson", () => {
+describe("movesClock and isApiLike", () => {
   const cases: { kind: RequestKind; gate: boolean; handler: boolean; json: boolean }[] = [
     { kind: "public", gate: false, handler: false, json: false },
     { kind: "internal", gate: false, handler: false, json: false },
@@ -117,7 +117,7 @@ describe("movesClock and wantsJson", () => {
     it(`${c.kind}: moves the clock at the gate ${c.gate}, where it runs ${c.handler}; JSON ${c.json}`, () => {
       assert.equal(movesClock(c.kind, "gate"), c.gate);
       assert.equal(movesClock(c.kind, "handler"), c.handler);
-      assert.equal(wantsJson(c.kind), c.json);
+      assert.equal(isApiLike(c.kind), c.json);
     });
   }
 
@@ -137,7 +137,7 @@ describe("movesClock and wantsJson", () => {
 
   it("only poll, heartbeat and api want JSON", () => {
     assert.deepEqual(
-      cases.filter((c) => wantsJson(c.kind)).map((c) => c.kind),
+      cases.filter((c) => isApiLike(c.kind)).map((c) => c.kind),
       ["poll", "report", "heartbeat", "api"],
     );
   });

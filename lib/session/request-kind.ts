@@ -22,13 +22,15 @@
  * The gate moves the clock only for navigations: it cannot know whether an action id exists or an API call
  * succeeds (404, 405 and OPTIONS never reach a handler), so those count where they run.
  */
+import { INTERNAL_PREFIX, PUBLIC_FILES, publicPrefixes } from "@/lib/config/routes.js";
+
 export type RequestKind = "public" | "internal" | "poll" | "report" | "heartbeat" | "api" | "action" | "prefetch" | "background" | "page";
 
 /** Set by the gate on every request it passes on; any value sent by the browser is overwritten. */
 export const KIND_HEADER = "x-app-request-kind";
 
-const PUBLIC_PREFIXES = ["/login", "/registration", "/recovery", "/verification", "/error", "/signed-out",
-  "/api/health"];
+/** From the route table (lib/config/routes.js), like the middleware matcher and next.config.js's header list. */
+const PUBLIC_PREFIXES = publicPrefixes();
 
 function under(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(`${prefix}/`);
@@ -60,8 +62,8 @@ function notANavigation(header: RequestFacts["header"]): boolean {
 }
 
 export function classify({ method, path, header }: RequestFacts): RequestKind {
-  if (under(path, "/api/internal")) return "internal";
-  if (PUBLIC_PREFIXES.some((p) => under(path, p)) || path === "/favicon.ico" || path === "/robots.txt") return "public";
+  if (under(path, INTERNAL_PREFIX)) return "internal";
+  if (PUBLIC_PREFIXES.some((p) => under(path, p)) || PUBLIC_FILES.includes(path)) return "public";
   if (path === "/api/session" && (method === "GET" || method === "HEAD")) return "poll";
   if (path === "/api/session/activity") return "heartbeat";
   if (path === "/api/session/events" && method === "POST") return "report";
@@ -73,8 +75,12 @@ export function classify({ method, path, header }: RequestFacts): RequestKind {
   return "page";
 }
 
+export type ApiKind = Extract<RequestKind, "poll" | "report" | "heartbeat" | "api">;
+/** The kinds verifySession() judges (a page route: rendered, prefetched, or a server action posted to it). */
+export type PageKind = Extract<RequestKind, "page" | "prefetch" | "action">;
+
 /** Kinds the Node side may receive in KIND_HEADER for a page route (anything else is ignored). */
-export function pageKindFrom(value: string | null): "page" | "prefetch" | "action" | undefined {
+export function pageKindFrom(value: string | null): PageKind | undefined {
   return value === "page" || value === "prefetch" || value === "action" ? value : undefined;
 }
 
@@ -87,9 +93,9 @@ export function movesClock(kind: RequestKind, where: "gate" | "handler"): boolea
 }
 
 /**
- * Requests answered with JSON (401/503) rather than a redirect or an HTML page: the API-like kinds, judged
- * against the page the user is on and their own area (judgedPath() in lib/policy/idle-rule.ts).
+ * THE "API-like" predicate: requests answered with JSON (401/503) rather than a redirect or an HTML page,
+ * judged against the page the user is on and their own area (judgedPath() in lib/policy/idle-rule.ts).
  */
-export function wantsJson(kind: RequestKind): boolean {
+export function isApiLike(kind: RequestKind): kind is ApiKind {
   return kind === "poll" || kind === "report" || kind === "heartbeat" || kind === "api";
 }

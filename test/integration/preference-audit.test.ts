@@ -77,7 +77,7 @@ describe("the hook endpoint", () => {
     for (const headers of wrong) {
       const response = await send(headers, body);
       assert.equal(response.status, 403);
-      assert.equal(((await response.json()) as { error: string }).error, "forbidden");
+      assert.equal(((await response.json()) as { error: string }).error, "invalid_hook_secret");
     }
     const known = await db.query("SELECT 1 FROM idle_preference WHERE identity_id = $1", [identityId]);
     assert.equal(known.rowCount, 0);

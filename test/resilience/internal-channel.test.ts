@@ -103,8 +103,8 @@ describe("internal channel and health on a running app", () => {
     const record = decodeRecord(jar.get("idle_act"), SECRET);
     assert.equal(record.status, "valid", "the gate re-issued the record");
     if (record.status !== "valid") return;
-    assert.ok(record.record.la > record.record.aa, `last activity ${record.record.la} is later than the sign-in ${record.record.aa}`);
-    assert.equal(record.record.la, stored, "the server's last activity, fetched over the channel");
+    assert.ok(record.record.lastActivityAt > record.record.authenticatedAt, `last activity ${record.record.lastActivityAt} is later than the sign-in ${record.record.authenticatedAt}`);
+    assert.equal(record.record.lastActivityAt, stored, "the server's last activity, fetched over the channel");
     assert.doesNotMatch(app.logs(), /\[gate\] audit report (refused|failed)/);
   });
 });

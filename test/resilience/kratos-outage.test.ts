@@ -122,7 +122,7 @@ describe("Kratos outage", () => {
     let servedSignedIn = 0;
     let spuriousSignOuts = 0;
     // Anything but 200 or the gate's 503 (e.g. Next's 500 page when verifySession() took a second look at a
-    // record that turned stale after the gate admitted the request: fixed by its recheck grace).
+    // record that turned stale after the gate admitted the request: fixed by the gate's admission).
     const unexpected: string[] = [];
     const first503: number[] = [];
     for (const sample of samples) {

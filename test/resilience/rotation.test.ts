@@ -43,7 +43,7 @@ describe("SESSION_SECRET rotation", () => {
     assert.ok(newRecord && newRecord !== oldRecord, "the record was re-issued");
     const read = decodeRecord(newRecord, NEW, []);
     assert.equal(read.status, "valid", "signed with the new key");
-    assert.equal(read.status === "valid" && read.record.sid, session!.sessionId);
+    assert.equal(read.status === "valid" && read.record.sessionId, session!.sessionId);
     assert.deepEqual(decodeRecord(newRecord, OLD, []), { status: "invalid", reason: "signature" });
     assert.doesNotMatch(app.logs(), /ignored an activity record/, "the old record was accepted, not ignored");
   });

@@ -104,8 +104,8 @@ function moreLenient(v: Evaluation, truth: Evaluation, sid: string, honestLa: nu
   if (v.session.sessionId !== sid) return "judged as another session";
   if (v.session.role !== truth.session.role || v.session.preference !== truth.session.preference) return "another role or idle preference";
   if (v.session.expiresAt > truth.session.expiresAt || v.session.authenticatedAt > truth.session.authenticatedAt) return "a later deadline";
-  if (v.record.la > honestLa) return `a later last activity (${v.record.la} > ${honestLa})`;
-  if (budgetOf(v.record.lp) > budgetOf(truth.record.lp)) return `a looser governing page (${v.record.lp})`;
+  if (v.record.lastActivityAt > honestLa) return `a later last activity (${v.record.lastActivityAt} > ${honestLa})`;
+  if (budgetOf(v.record.lastPath) > budgetOf(truth.record.lastPath)) return `a looser governing page (${v.record.lastPath})`;
   return null;
 }
 
@@ -158,7 +158,7 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
       others.push(page.record ?? assert.fail("the gate issued no record"));
     }
     const newest = await decoded(genuine);
-    variants = recordVariants({ genuine, older, others, secret: SECRET, now: newest.la + 5_000 });
+    variants = recordVariants({ genuine, older, others, secret: SECRET, now: newest.lastActivityAt + 5_000 });
   });
   after(async () => {
     await app?.stop();
@@ -188,16 +188,16 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
     const judge = (now: number, record: string) =>
       evaluate({ now, path: "/billing", kind: "page", where: "gate", device: "desktop", kratosCookieName: KRATOS_COOKIE, kratosCookie: a.value, recordCookie: record, policy, secret: SECRET }, deps);
     // Two moments: past Billing's budget (honest answer: step-up), and past every budget (expire).
-    const moments = [newest.la + 5_000, newest.la + 200_000];
+    const moments = [newest.lastActivityAt + 5_000, newest.lastActivityAt + 200_000];
     const truths = await Promise.all(moments.map((now) => judge(now, genuine)));
     assert.deepEqual(truths.map((t) => t.outcome), ["step-up", "expire"], "the honest baseline");
     // The server's own record may be a few ms later than the cookie (the page's own check stamps it):
     // honest too, so the bound is the later of the two.
     const server = await deps.serverActivity(a.sid);
-    const honestLa = Math.max(newest.la, server && server !== "unavailable" ? server.lastActivityAt : 0);
+    const honestLa = Math.max(newest.lastActivityAt, server && server !== "unavailable" ? server.lastActivityAt : 0);
 
     // Control: the oracle does catch a record that buys more (re-signed with the REAL key, "active now").
-    const control = await encodeRecord({ ...newest, la: moments[0]!, ck: moments[0]! - 1 }, SECRET);
+    const control = await encodeRecord({ ...newest, lastActivityAt: moments[0]!, checkedAt: moments[0]! - 1 }, SECRET);
     assert.notEqual(moreLenient(await judge(moments[0]!, control), truths[0]!, a.sid, honestLa), null, "the oracle flags a record that buys more");
 
     const accepted: { variant: Variant; why: string }[] = [];
@@ -249,8 +249,8 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
         return;
       }
       const back = await decoded(answer.record);
-      if (back.sid !== a.sid || back.la > lastActivity || budgetOf(back.lp) > budgetOf(newest.lp) || back.role !== "user" || back.pref !== null) {
-        failures.push(`${label}: the record set back carries ${JSON.stringify({ sid: back.sid, la: back.la, lp: back.lp, role: back.role, pref: back.pref })}`);
+      if (back.sessionId !== a.sid || back.lastActivityAt > lastActivity || budgetOf(back.lastPath) > budgetOf(newest.lastPath) || back.role !== "user" || back.preference !== undefined) {
+        failures.push(`${label}: the record set back carries ${JSON.stringify({ sid: back.sessionId, la: back.lastActivityAt, lp: back.lastPath, role: back.role, pref: back.preference })}`);
       }
     });
     const ms = Date.now() - started;
@@ -264,7 +264,7 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
     // Control: the same request with a record the server itself signed ("active now") is let through, so a
     // variant the gate believed would have shown here as a 200.
     const now = Date.now();
-    const control = await get("/billing", a, await encodeRecord({ ...newest, la: now, ck: now }, SECRET));
+    const control = await get("/billing", a, await encodeRecord({ ...newest, lastActivityAt: now, checkedAt: now }, SECRET));
     // Billing's budget is 2 s: an answer slower than that (a starved machine) rightly finds the record idle.
     const took = Date.now() - now;
     assert.equal(control.status, 200, `a genuinely signed 'active now' passes: the check above can fail (answered ${control.location ?? ""} after ${took} ms)`);
@@ -324,7 +324,7 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
     const second = await get("/billing", onDashboard!);
     assert.equal(second.status, 303);
     assert.equal(second.location?.searchParams.get("refresh"), "true", `${second.location}`);
-    assert.ok((await decoded(second.record)).la <= idleSince, "the last activity did not move to now");
+    assert.ok((await decoded(second.record)).lastActivityAt <= idleSince, "the last activity did not move to now");
 
     // Never a page since sign-in, no record at all: authenticated_at counts (Billing's budget is past).
     const third = await get("/billing", neverSeen!);

@@ -1,20 +1,19 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { recordOtherEnd } from "@/lib/activity/store";
+import { clearSessionCookies, saveRecord } from "@/lib/auth/record";
 import { requireFreshAuthentication } from "@/lib/auth/step-up";
 import { verifySession } from "@/lib/auth/verify-session";
 import { reportPreferenceChange } from "@/lib/audit/preference-change";
 import { audit } from "@/lib/audit/write";
-import { readEdgeEnv, readPolicy } from "@/lib/config/env.js";
+import { readPolicy } from "@/lib/config/env.js";
 import { describeSeconds } from "@/lib/format/duration";
 import { NOT_A_FORM, fieldErrorsOf, formFields, invalid, type FormResult } from "@/lib/forms/result";
 import { deleteIdentity, patchIdentity } from "@/lib/kratos/admin";
 import { KratosUnavailableError } from "@/lib/kratos/types";
-import { normalBudgetSeconds } from "@/lib/policy/idle-rule";
-import { ACTIVITY_COOKIE, activityCookieOptions, encodeRecord } from "@/lib/session/activity-record";
+import { adminMayChoose, normalBudgetSeconds } from "@/lib/policy/idle-rule";
 import { deleteAccountSchema, idlePreferenceSchema } from "./schema";
 
 /**
@@ -29,7 +28,7 @@ export async function updateIdlePreference(_previous: FormResult, formData: Form
   if (!parsed.success) return invalid(fieldErrorsOf(parsed.error.issues));
   const choice = parsed.data.idle_timeout_minutes;
   const policy = readPolicy();
-  if (session.role === "admin" && (choice === 0 || policy.preferenceSeconds[choice] > policy.adminCapSeconds)) {
+  if (session.role === "admin" && !adminMayChoose(choice, policy)) {
     return invalid({ idle_timeout_minutes: `Administrators are signed out after at most ${describeSeconds(policy.adminCapSeconds)}.` });
   }
   if (choice === session.preference) return { status: "ok", message: "Saved. Nothing changed." };
@@ -46,8 +45,7 @@ export async function updateIdlePreference(_previous: FormResult, formData: Form
     via: "app_settings",
     knownFrom: session.preference ?? null,
   });
-  const jar = await cookies();
-  jar.set(ACTIVITY_COOKIE, encodeRecord({ ...session.record, pref: choice }, readEdgeEnv().SESSION_SECRET), activityCookieOptions(process.env.NODE_ENV === "production"));
+  await saveRecord({ ...session.record, preference: choice });
   revalidatePath("/settings");
   const seconds = normalBudgetSeconds({ role: session.role, preference: choice, device: session.device }, policy);
   return { status: "ok", message: seconds === null ? "Saved: you won't be signed out for inactivity on normal pages." : `Saved: auto sign-out after ${describeSeconds(seconds)} on normal pages.` };
@@ -70,8 +68,6 @@ export async function deleteAccount(_previous: FormResult, formData: FormData): 
   }
   audit({ eventType: "account_deleted", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: "/settings" } });
   recordOtherEnd(session.sessionId, "manual");
-  const jar = await cookies();
-  jar.delete(ACTIVITY_COOKIE);
-  jar.delete(readEdgeEnv().KRATOS_SESSION_COOKIE);
+  await clearSessionCookies();
   redirect("/signed-out?reason=deleted");
 }

@@ -10,7 +10,7 @@ import { describeSeconds } from "@/lib/format/duration";
 import { IDLE_TRAIT_FIELD, withAppOwnedFields } from "@/lib/kratos/app-owned-fields";
 import { elementsConfig } from "@/lib/kratos/elements-config";
 import { browserKratosCookies, browserFlowUrl, getSettingsFlow } from "@/lib/kratos/flows";
-import { IDLE_PREFERENCES } from "@/lib/policy/idle-rule";
+import { IDLE_PREFERENCES, adminMayChoose } from "@/lib/policy/idle-rule";
 import { deleteAccount, updateIdlePreference } from "./actions";
 
 export const metadata = { title: "Settings" };
@@ -26,11 +26,10 @@ export default async function SettingsPage({ searchParams }: { searchParams: Sea
 
   const cap = describeSeconds(policy.adminCapSeconds);
   const options: PreferenceOption[] = IDLE_PREFERENCES.map((value) => {
-    const tooLong = value === 0 || policy.preferenceSeconds[value] > policy.adminCapSeconds;
     return {
       value,
       label: value === 0 ? "Never" : `${value} minutes`,
-      disabledReason: session.role === "admin" && tooLong ? `administrators are signed out after at most ${cap}` : null,
+      disabledReason: session.role === "admin" && !adminMayChoose(value, policy) ? `administrators are signed out after at most ${cap}` : null,
     };
   });
 

@@ -8,9 +8,9 @@
  *   fewer bytes than Content-Length (client gone, or a proxy cut the body short) -> 400
  *   otherwise               -> 200 { bytes }
  */
-import { NextResponse } from "next/server";
 import { apiSession } from "@/lib/auth/api-session";
-import { NO_STORE } from "@/lib/gate/responses";
+import { AppError } from "@/lib/errors";
+import { noStoreJson } from "@/lib/http/json";
 import { MAX_UPLOAD_BYTES, UPLOAD_CONTENT_TYPE } from "./schema";
 
 export const runtime = "nodejs";
@@ -18,13 +18,7 @@ export const dynamic = "force-dynamic";
 
 const MB = 1024 * 1024;
 
-function json(status: number, body: Record<string, unknown>) {
-  return NextResponse.json(body, { status, headers: { "cache-control": NO_STORE } });
-}
-
-function tooLarge() {
-  return json(413, { error: "body_too_large", message: `Uploads must be at most ${MAX_UPLOAD_BYTES / MB} MB.` });
-}
+const tooLarge = () => new AppError("body_too_large", `${MAX_UPLOAD_BYTES / MB} MB`).toResponse();
 
 export async function POST(request: Request) {
   const result = await apiSession("api");
@@ -32,7 +26,7 @@ export async function POST(request: Request) {
 
   const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== UPLOAD_CONTENT_TYPE) {
-    return json(415, { error: "unsupported_media_type", message: `Send the file as ${UPLOAD_CONTENT_TYPE}.` });
+    return new AppError("unsupported_media_type", UPLOAD_CONTENT_TYPE).toResponse();
   }
   const header = request.headers.get("content-length");
   const declared = header === null ? null : Number(header);
@@ -52,12 +46,12 @@ export async function POST(request: Request) {
         }
       }
     } catch {
-      return json(400, { error: "upload_aborted", message: "The upload was interrupted. Please try again." });
+      return new AppError("upload_aborted").toResponse();
     }
   }
   // A body cut short must never be reported as a complete upload.
   if (declared !== null && Number.isFinite(declared) && bytes !== declared) {
-    return json(400, { error: "upload_incomplete", message: `The upload ended early: received ${bytes} of ${declared} bytes.` });
+    return new AppError("upload_incomplete", `received ${bytes} of ${declared} bytes`).toResponse();
   }
-  return json(200, { bytes });
+  return noStoreJson(200, { bytes });
 }

@@ -6,19 +6,20 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { readActivity } from "@/lib/activity/store";
+import { AppError } from "@/lib/errors";
 import { receiveInternal } from "@/lib/session/internal-receive";
 
 export async function GET(request: Request) {
   const received = receiveInternal(request, "GET", "");
   if (!received.ok) return received.response;
   const sid = z.uuid().safeParse(received.params.get("sid"));
-  if (!sid.success) return NextResponse.json({ error: "invalid_sid", message: "sid must be a session id (UUID)." }, { status: 400 });
+  if (!sid.success) return new AppError("invalid_sid").toResponse();
   try {
     const row = await readActivity(sid.data);
-    if (!row || row.ended) return NextResponse.json({ error: "not_found" }, { status: 404 });
+    if (!row || row.ended) return new AppError("not_found").toResponse();
     return NextResponse.json({ lastActivityAt: row.lastActivityAt, lastPath: row.lastPath });
   } catch (error) {
     console.error(`[internal] activity lookup failed: ${(error as Error).message}`);
-    return NextResponse.json({ error: "unavailable" }, { status: 503 });
+    return new AppError("unavailable").toResponse();
   }
 }

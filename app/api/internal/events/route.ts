@@ -8,6 +8,7 @@ import { z } from "zod";
 import { recordSessionEnd } from "@/lib/activity/store";
 import { auditEventSchema, sessionEndSchema } from "@/lib/audit/events";
 import { audit } from "@/lib/audit/write";
+import { AppError } from "@/lib/errors";
 import { readText } from "@/lib/http/body";
 import { receiveInternal } from "@/lib/session/internal-receive";
 
@@ -19,7 +20,7 @@ const message = z.discriminatedUnion("type", [
 export async function POST(request: Request) {
   // Bounded before the signature is checked: an unsigned sender must not make the server read a large body.
   const body = await readText(request, 8192);
-  if (!body.ok) return NextResponse.json({ error: body.error, message: body.message }, { status: body.status });
+  if (!body.ok) return body.error.toResponse();
   const text = body.text;
   const received = receiveInternal(request, "POST", text);
   if (!received.ok) return received.response;
@@ -27,10 +28,10 @@ export async function POST(request: Request) {
   try {
     data = JSON.parse(text);
   } catch {
-    return NextResponse.json({ error: "invalid_json" }, { status: 400 });
+    return new AppError("invalid_json").toResponse();
   }
   const parsed = message.safeParse(data);
-  if (!parsed.success) return NextResponse.json({ error: "invalid_body", message: parsed.error.issues[0]?.message }, { status: 400 });
+  if (!parsed.success) return new AppError("invalid_body", parsed.error.issues[0]?.message ?? "invalid").toResponse();
   if (parsed.data.type === "session_end") recordSessionEnd(parsed.data.end);
   else audit(parsed.data.event);
   return NextResponse.json({ queued: true }, { status: 202 });

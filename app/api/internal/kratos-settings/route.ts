@@ -10,6 +10,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { reportPreferenceChange } from "@/lib/audit/preference-change";
 import { readServerEnv } from "@/lib/config/env.js";
+import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http/body";
 
 const KRATOS_HOOK_HEADER = "x-kratos-hook-secret";
@@ -29,9 +30,9 @@ function fromKratos(request: Request): boolean {
 }
 
 export async function POST(request: Request) {
-  if (!fromKratos(request)) return NextResponse.json({ error: "forbidden", message: "Only Kratos' settings hook may call this." }, { status: 403 });
+  if (!fromKratos(request)) return new AppError("invalid_hook_secret").toResponse();
   const body = await readJson(request, hookBody);
-  if (!body.ok) return NextResponse.json({ error: body.error, message: body.message }, { status: body.status });
+  if (!body.ok) return body.error.toResponse();
   reportPreferenceChange({ identityId: body.value.identity_id, sessionId: null, to: body.value.idle_timeout_minutes, via: "kratos_settings_flow" });
   return NextResponse.json({ queued: true }, { status: 202 });
 }

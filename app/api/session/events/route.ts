@@ -7,13 +7,12 @@
  * lib/audit/warning-events.ts), and the area is the policy's label for the page whose budget governs, never
  * the text the browser sent (`area` is still accepted for older clients and ignored).
  */
-import { NextResponse } from "next/server";
 import { z } from "zod";
 import { apiSession } from "@/lib/auth/api-session";
 import { auditOncePerWarning } from "@/lib/audit/warning-events";
 import { openWarning } from "@/lib/audit/warning-window";
 import { readPolicy } from "@/lib/config/env.js";
-import { NO_STORE } from "@/lib/gate/responses";
+import { noStoreJson } from "@/lib/http/json";
 import { readJson } from "@/lib/http/body";
 import { crossOriginRefusal } from "@/lib/http/same-origin";
 
@@ -28,13 +27,11 @@ const body = z
   })
   .strict();
 
-const answer = (status: number, payload: Record<string, unknown>) => NextResponse.json(payload, { status, headers: { "cache-control": NO_STORE } });
-
 export async function POST(request: Request) {
   const refused = crossOriginRefusal(request);
   if (refused) return refused;
   const parsed = await readJson(request, body, 1024);
-  if (!parsed.ok) return answer(parsed.status, { error: parsed.error, message: parsed.message });
+  if (!parsed.ok) return parsed.error.toResponse();
   const result = await apiSession("report");
   if (!result.ok) return result.response;
   const { session } = result;
@@ -42,7 +39,7 @@ export async function POST(request: Request) {
   const warning = openWarning(Date.now(), session.idleDeadline, policy.warningSeconds);
   // Not an error (a tab's clock may be off, a report may arrive after another tab extended the session):
   // answered plainly, and nothing is written.
-  if (!warning) return answer(200, { recorded: false, reason: "no_open_warning" });
+  if (!warning) return noStoreJson(200, { recorded: false, reason: "no_open_warning" });
   auditOncePerWarning({
     eventType: parsed.value.type,
     identityId: session.identityId,
@@ -50,8 +47,8 @@ export async function POST(request: Request) {
     warning,
     area: session.budget.area.label,
     // The page whose budget the warning counts down (the server's record), not the browser's text.
-    details: { page: session.record.lp, seconds_left: parsed.value.secondsLeft },
+    details: { page: session.record.lastPath, seconds_left: parsed.value.secondsLeft },
   });
   // Queued; the database keeps only the first report of this kind for this warning.
-  return answer(202, { accepted: true });
+  return noStoreJson(202, { accepted: true });
 }
