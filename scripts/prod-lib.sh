@@ -80,6 +80,7 @@ prod_start_caddy() {
 
 # Kratos (production overlay), the app instances, then Caddy; the databases must exist and be migrated.
 prod_start_all() {
+  start_mailpit
   start_kratos
   local n count
   count="$(echo "$PROD_APP_PORTS" | wc -w)"
@@ -93,4 +94,5 @@ prod_stop_all() {
   stop_pidfile "$STATE_DIR/caddy.pid"
   for f in "$STATE_DIR"/app-*.pid; do [ -e "$f" ] && stop_pidfile "$f"; done
   stop_pidfile "$STATE_DIR/kratos.pid"
+  stop_pidfile "$STATE_DIR/mailpit.pid"
 }

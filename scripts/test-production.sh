@@ -18,6 +18,9 @@ BASE_APP_PORT="${APP_PORT:-3100}"
 export PROD_HTTPS_PORT="$((BASE_APP_PORT + 43))" PROD_APP_PORTS="$((BASE_APP_PORT + 11)) $((BASE_APP_PORT + 12))"
 export KRATOS_PUBLIC_PORT="$((${KRATOS_PUBLIC_PORT:-4533} + 200))" KRATOS_ADMIN_PORT="$((${KRATOS_ADMIN_PORT:-4534} + 200))"
 export APP_DB="app_${BASE_STACK}_prod" KRATOS_DB="kratos_${BASE_STACK}_prod"
+# Its own mailpit, next to its Kratos ports (the dev-shaped stack's one may still be stopping).
+export MAILPIT_SMTP_PORT="$((KRATOS_PUBLIC_PORT + 2))" MAILPIT_HTTP_PORT="$((KRATOS_PUBLIC_PORT + 3))" MAILPIT_FRESH=1
+unset MAILPIT_API_URL KRATOS_SMTP_URI
 # Budgets in seconds for this stage: idle 45 s, so a restart of every process fits inside one budget and
 # walking away takes under a minute; activity writes every 4 s (also the sweeper's slack, which leaves the
 # gate a window to decide an expiry before the sweeper does).
@@ -51,7 +54,7 @@ say "production shape up after $(( $(date +%s) - STAGE_STARTED )) s: $APP_URL (i
 (umask 077; for v in STACK_NAME PROD_HTTPS_PORT PROD_APP_PORTS KRATOS_PUBLIC_PORT KRATOS_ADMIN_PORT APP_DB KRATOS_DB \
     APP_URL KRATOS_PUBLIC_URL KRATOS_PUBLIC_INTERNAL_URL KRATOS_ADMIN_URL DATABASE_URL KRATOS_DSN STATE_DIR \
     NODE_EXTRA_CA_CERTS IDLE_POLICY SESSION_SECRET KRATOS_HOOK_SECRET KRATOS_SECRETS_COOKIE KRATOS_SECRETS_CIPHER KRATOS_BIN \
-    NEXT_DIST_DIR CHROMIUM_PATH TEST_RESULTS_DIR; do
+    NEXT_DIST_DIR CHROMIUM_PATH TEST_RESULTS_DIR MAILPIT_API_URL; do
   printf 'export %s=%q\n' "$v" "${!v:-}"; done > "$STATE_DIR/env")
 if [ "${1:-}" = stack ]; then
   say "production stack up (Ctrl-C stops it); env in $STATE_DIR/env"

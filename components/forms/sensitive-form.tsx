@@ -50,16 +50,7 @@ export function SensitiveForm({
       }}
       data-testid={`${id}-form`}
     >
-      {restored === "step-up" && (
-        <p role="status" data-testid={`${id}-restored`}>
-          Thanks for confirming it&apos;s you. Your entries are back: check them and press “{submitLabel}” again.
-        </p>
-      )}
-      {restored === "draft" && (
-        <p role="status" data-testid={`${id}-draft`}>
-          We kept your unsaved changes from before you were signed out.
-        </p>
-      )}
+      <RestoredNotice id={id} restored={restored} submitLabel={submitLabel} />
       {children(fieldErrors)}
       {(state.status === "error" || state.status === "step-up" || state.status === "invalid") && (
         <p className="error-text" role="alert">
@@ -112,4 +103,23 @@ export function Field({
       )}
     </p>
   );
+}
+
+/** Says why the fields are already filled in: back from a step-up, or a draft kept over an idle sign-out. */
+function RestoredNotice({ id, restored, submitLabel }: { id: string; restored: unknown; submitLabel: string }) {
+  if (restored === "step-up") {
+    return (
+      <p role="status" data-testid={`${id}-restored`}>
+        Thanks for confirming it&apos;s you. Your entries are back: check them and press “{submitLabel}” again.
+      </p>
+    );
+  }
+  if (restored === "draft") {
+    return (
+      <p role="status" data-testid={`${id}-draft`}>
+        We kept your unsaved changes from before you were signed out.
+      </p>
+    );
+  }
+  return null;
 }

@@ -17,8 +17,9 @@ import "server-only";
  *   again is held for RECOVERY_HOLD_MS, twice the outbox's longest retry delay, so their backlogs land
  *   first. (Bound: an instance whose backlog takes longer than that to write can still lose a race.)
  */
+import type { SessionEnd } from "@/lib/audit/events";
 import { readPolicy } from "@/lib/config/env.js";
-import { db } from "@/lib/db/pool";
+import { db, inTransaction } from "@/lib/db/pool";
 import { revokeSession } from "@/lib/kratos/admin";
 import { areaFor } from "@/lib/policy/idle-rule";
 import { OUTBOX_MAX_RETRY_MS, outboxStats, settled } from "./outbox";
@@ -42,27 +43,38 @@ interface DueRow {
   absolute: boolean;
 }
 
+const DUE_SESSIONS = `SELECT session_id, identity_id, last_path, budget_seconds,
+        extract(epoch FROM now() - last_activity_at)::float8 AS idle_seconds,
+        (extract(epoch FROM absolute_deadline) * 1000)::bigint AS absolute_ms,
+        absolute_deadline <= now() AS absolute
+   FROM session_activity
+  WHERE ended_at IS NULL
+    AND (idle_deadline < now() - make_interval(secs => $1) OR absolute_deadline <= now())
+  LIMIT $2
+  FOR UPDATE SKIP LOCKED`;
+
+function sessionEndOf(row: DueRow, policy: ReturnType<typeof readPolicy>): SessionEnd {
+  return {
+    sessionId: row.session_id,
+    identityId: row.identity_id,
+    reason: row.absolute ? "absolute" : "idle",
+    detectedBy: "sweeper",
+    lastPath: row.last_path,
+    area: areaFor(row.last_path, policy).area.label,
+    idleSeconds: row.idle_seconds,
+    budgetSeconds: row.budget_seconds,
+    absoluteDeadline: Number(row.absolute_ms),
+  };
+}
+
 export async function sweepOnce(
   opts: { slackSeconds?: number; limit?: number; concurrency?: number; revoke?: (id: string) => Promise<void> } = {},
 ): Promise<SweepResult> {
   const policy = readPolicy();
   const slack = opts.slackSeconds ?? policy.activityWriteSeconds;
   const revoke = opts.revoke ?? revokeSession;
-  const client = await db().connect();
-  try {
-    await client.query("BEGIN");
-    const { rows } = await client.query<DueRow>(
-      `SELECT session_id, identity_id, last_path, budget_seconds,
-              extract(epoch FROM now() - last_activity_at)::float8 AS idle_seconds,
-              (extract(epoch FROM absolute_deadline) * 1000)::bigint AS absolute_ms,
-              absolute_deadline <= now() AS absolute
-         FROM session_activity
-        WHERE ended_at IS NULL
-          AND (idle_deadline < now() - make_interval(secs => $1) OR absolute_deadline <= now())
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED`,
-      [slack, opts.limit ?? 1000],
-    );
+  return inTransaction(async (client) => {
+    const { rows } = await client.query<DueRow>(DUE_SESSIONS, [slack, opts.limit ?? 1000]);
     let ended = 0;
     let failed = 0;
     const queue = [...rows];
@@ -82,29 +94,12 @@ export async function sweepOnce(
           if (failed === 1) console.error(`[sweeper] revocation failed, will retry next pass: ${(error as Error).message}`);
           continue;
         }
-        const claimed = await serially(() => claimEnd(client, {
-          sessionId: row.session_id,
-          identityId: row.identity_id,
-          reason: row.absolute ? "absolute" : "idle",
-          detectedBy: "sweeper",
-          lastPath: row.last_path,
-          area: areaFor(row.last_path, policy).area.label,
-          idleSeconds: row.idle_seconds,
-          budgetSeconds: row.budget_seconds,
-          absoluteDeadline: Number(row.absolute_ms),
-        }));
-        if (claimed) ended += 1;
+        if (await serially(() => claimEnd(client, sessionEndOf(row, policy)))) ended += 1;
       }
     };
     await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 8, Math.max(1, rows.length)) }, worker));
-    await client.query("COMMIT");
     return { due: rows.length, ended, failed };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**
