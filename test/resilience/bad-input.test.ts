@@ -60,6 +60,8 @@ interface Case {
 
 const json = { "content-type": "application/json" };
 const SID_ZERO = { "x-internal-query": "sid=00000000-0000-4000-8000-000000000000" };
+const HOOK = { ...json, "x-kratos-hook-secret": process.env.KRATOS_HOOK_SECRET ?? "" };
+const HOOK_BODY = '{"identity_id":"00000000-0000-4000-8000-000000000000","idle_timeout_minutes":15}';
 const jsonCase = (name: string, body: string, expect = 400, headers: Record<string, string> = json): Omit<Case, "method" | "auth"> => ({ name, body, expect, headers });
 
 /** The inputs every JSON body route gets, plus its own (wrong types, missing and unknown fields). */
@@ -117,7 +119,7 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
   // A new Kratos flow after a CSRF failure (lib/auth/flow-restart.ts): every answer is a redirect on the app
   // or to Kratos' own start URL; junk and foreign URLs in the query are dropped, never an error.
   ...Object.fromEntries(
-    ["/login/restart", "/registration/restart"].map((route) => [
+    ["/login/restart", "/registration/restart", "/recovery/restart", "/verification/restart"].map((route) => [
       route,
       {
         auth: "none" as const,
@@ -215,6 +217,20 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
       { name: "sid not a uuid", method: "GET", headers: { "x-internal-query": "sid=1" }, expect: 400 },
       { name: "a uuid with a trailing comment", method: "GET", headers: { "x-internal-query": "sid=00000000-0000-4000-8000-000000000000--" }, expect: 400 },
       { name: "unknown session", method: "GET", headers: SID_ZERO, expect: 404 },
+    ],
+  },
+  // Kratos' settings hook: nothing is read without the shared secret; with it, a bounded, strict body.
+  "/api/internal/kratos-settings": {
+    auth: "none",
+    cases: [
+      { name: "no secret", method: "POST", headers: json, body: HOOK_BODY, expect: 403 },
+      { name: "a wrong secret", method: "POST", headers: { ...json, "x-kratos-hook-secret": "x".repeat(64) }, body: HOOK_BODY, expect: 403 },
+      { name: "invalid JSON", method: "POST", headers: HOOK, body: "{", expect: 400 },
+      { name: "identity_id not a uuid", method: "POST", headers: HOOK, body: '{"identity_id":"1 OR 1=1","idle_timeout_minutes":15}', expect: 400 },
+      { name: "minutes as a string", method: "POST", headers: HOOK, body: HOOK_BODY.replace("15", '"15"'), expect: 400 },
+      { name: "negative minutes", method: "POST", headers: HOOK, body: HOOK_BODY.replace("15", "-15"), expect: 400 },
+      { name: "an extra field", method: "POST", headers: HOOK, body: HOOK_BODY.replace("}", ',"role":"admin"}'), expect: 400 },
+      { name: "5 KB (over its 4 KB limit)", method: "POST", headers: HOOK, body: HOOK_BODY.replace("}", `,"pad":"${"x".repeat(5000)}"}`), expect: 413 },
     ],
   },
   "/api/internal/events": {

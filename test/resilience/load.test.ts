@@ -5,7 +5,7 @@
  * and 40 keep polling the status API (not activity: the gate ends them on a poll past the budget).
  *
  *   false expiries  an active session signed out, or with an expiry audit row      must be 0
- *   seen idle       an active browser whose requests waited past the budget         must be 0
+ *   seen idle       ended while active, after its requests waited past the budget   must be 0
  *                   (the server's view: a starved machine delays requests until the server rightly sees a
  *                   gap; such a browser is counted here, not as a false expiry, so a failure says which)
  *   missed expiries an idle session still signed in at Kratos at budget + SLACK    must be 0
@@ -193,7 +193,7 @@ describe("load", () => {
       // Ended while the browser was active: false when the server had seen activity within the budget all
       // along; otherwise its requests waited past the budget and the server saw it idle (counted apart).
       const endedWhileActive = b.role === "active" ? b.signedOutWhileActive || ends.length > 0 || !stillActive : b.signedOutWhileActive;
-      if (b.maxServerGap >= BUDGET_MS) seenIdle += 1;
+      if (endedWhileActive && b.maxServerGap >= BUDGET_MS) seenIdle += 1;
       else if (endedWhileActive) falseExpiries += 1;
       if (b.role === "active") continue;
       if (b.aliveAtDeadline !== false || stillActive) missed += 1;
@@ -211,7 +211,7 @@ describe("load", () => {
     reportFigure("load", "latency p50 / p99 / max", `${percentile(latencies, 50)} / ${percentile(latencies, 99)} / ${Math.max(...latencies)} ms`);
     reportFigure("load", "latency p50 / p99 after the arrivals", `${percentile(steadyLatencies, 50)} / ${percentile(steadyLatencies, 99)} ms`);
     reportFigure("load", "false expiries (active sessions ended)", `${falseExpiries} of ${ACTIVE}`);
-    reportFigure("load", "active browsers the server saw idle (requests waited)", `${seenIdle} (longest wait ${s(Math.max(...browsers.map((b) => b.maxServerGap)) / 1000)})`);
+    reportFigure("load", "ended while active, after requests waited past the budget", `${seenIdle} (longest wait ${s(Math.max(...browsers.map((b) => b.maxServerGap)) / 1000)})`);
     reportFigure("load", "missed expiries (alive past budget + slack)", `${missed} of ${SILENT + POLLING} (slack ${SLACK_MS / 1000} s)`);
     reportFigure("load", "early expiries (ended before the budget)", `${early}`);
     reportFigure("load", "idle: ended past budget min / p50 / max", `${s(Math.min(...pastBudget))} / ${s(percentile(pastBudget, 50))} / ${s(Math.max(...pastBudget))}`);
@@ -223,7 +223,7 @@ describe("load", () => {
     assert.equal(
       seenIdle,
       0,
-      `no active browser's requests waited past the budget (p99 ${percentile(latencies, 99)} ms): the machine was too busy for this run to show anything about false expiries`,
+      `no active session ended after its requests waited past the budget (p99 ${percentile(latencies, 99)} ms): the machine was too busy for this run to show anything about false expiries`,
     );
     assert.equal(missed, 0, `every idle session ended within budget + ${SLACK_MS / 1000} s`);
     assert.equal(early, 0, "no idle session ended before its budget");
