@@ -19,7 +19,11 @@ export async function recordTimeline(context: BrowserContext): Promise<(testInfo
       if (!r.url().includes("/_next/static/")) lines.push(`${at()} -> ${r.method()} ${short(r.url())}`);
     });
     page.on("requestfinished", async (r) => {
-      if (!r.url().includes("/_next/static/")) lines.push(`${at()} <- ${r.method()} ${short(r.url())} ${(await r.response())?.status() ?? "?"}`);
+      if (r.url().includes("/_next/static/")) return;
+      // A page closed by the test while a request finishes has no response to read: the timeline says so,
+      // and a diagnostics listener never fails the test.
+      const status = await r.response().then((response) => response?.status() ?? "?", () => "(page closed)");
+      lines.push(`${at()} <- ${r.method()} ${short(r.url())} ${status}`);
     });
     page.on("requestfailed", (r) => lines.push(`${at()} xx ${r.method()} ${short(r.url())} ${r.failure()?.errorText ?? ""}`));
     page.on("console", (m) => lines.push(`${at()} console.${m.type()} ${m.text().slice(0, 200)}`));
