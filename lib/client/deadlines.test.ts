@@ -5,25 +5,10 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { heartbeatInterval, msToNextTick, secondsLeft, toDeadlines, type SessionStatus } from "./deadlines";
+import { HOUR, SEC, T0, status } from "./test-fixtures";
 
-const SEC = 1000;
-const HOUR = 3600 * SEC;
 /** Fixed server epoch: 2025-01-01T00:00:00Z. */
-const T0 = Date.UTC(2025, 0, 1, 0, 0, 0);
 
-/** A status as the server sends it: 40 s idle budget, 4 h absolute, 20 s warnings. */
-function status(overrides: Partial<SessionStatus> = {}): SessionStatus {
-  return {
-    serverNow: T0,
-    idleExpiresAt: T0 + 40 * SEC,
-    absoluteExpiresAt: T0 + 4 * HOUR,
-    idleBudgetSeconds: 40,
-    area: "normal pages",
-    warningSeconds: 20,
-    absoluteWarningSeconds: 60,
-    ...overrides,
-  };
-}
 
 describe("toDeadlines: server deadlines on the monotonic clock", () => {
   // Sent at 10 000, answered at 10 200: rtt 200 ms, the server's "now" sits at 10 100 on the monotonic clock.

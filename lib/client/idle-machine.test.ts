@@ -8,26 +8,11 @@ import { describe, it } from "node:test";
 import { toDeadlines, type SessionStatus } from "./deadlines";
 import { initialState, reduce, type Command, type IdleEvent, type IdleState, type SyncAnswer } from "./idle-machine";
 import type { TabMessage } from "./tab-bus";
+import { HOUR, SEC, T0, status } from "./test-fixtures";
 
-const SEC = 1000;
-const HOUR = 3_600_000;
-const T0 = Date.UTC(2025, 0, 1);
 const ME = "me";
 const OTHER = "other";
 
-/** A status as the server sends it at T0: 40 s idle budget, 4 h absolute, 20 s warnings. */
-function status(overrides: Partial<SessionStatus> = {}): SessionStatus {
-  return {
-    serverNow: T0,
-    idleExpiresAt: T0 + 40 * SEC,
-    absoluteExpiresAt: T0 + 4 * HOUR,
-    idleBudgetSeconds: 40,
-    area: "normal pages",
-    warningSeconds: 20,
-    absoluteWarningSeconds: 60,
-    ...overrides,
-  };
-}
 
 /** That status received at `at` with no round trip: idle at `at` + 40 s, warning at `at` + 20 s. */
 const deadlinesAt = (at: number, overrides: Partial<SessionStatus> = {}) => toDeadlines(status(overrides), at, at);

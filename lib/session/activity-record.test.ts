@@ -19,32 +19,16 @@ import {
 } from "./activity-record";
 import { clearActivityCookie, setActivityCookie } from "./activity-cookie";
 import { hmacKey, sign, toBase64Url, utf8 } from "./crypto";
+import { SAMPLE_RECORD, T0 } from "./test-fixtures";
 
 const SECRET = "unit-test-secret-0123456789abcdef0123456789";
 const OTHER_SECRET = "another-secret-fedcba9876543210fedcba9876543210";
 /** The key label activity-record.ts derives its HMAC key with. */
 const LABEL = "activity-record-v1";
 const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-/** Fixed epoch: 2025-01-01T00:00:00Z. */
-const T0 = Date.UTC(2025, 0, 1, 0, 0, 0);
 const SEC = 1000;
 
-const VALID: ActivityRecord = {
-  sessionId: "3f0c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a60",
-  kratosToken: "AbCdEfGhIjKlMnOpQrSt_-",
-  identityId: "7b9e1c2d-4a5f-4e6b-8c7d-9e0f1a2b3c4d",
-  email: "ada@example.com",
-  name: "Ada Lovelace",
-  role: "user",
-  preference: undefined,
-  authenticatedAt: T0,
-  expiresAt: T0 + 24 * 3600 * SEC,
-  lastActivityAt: T0 + 60 * SEC,
-  lastPath: "/dashboard",
-  checkedAt: T0 + 60 * SEC,
-  stepUpSince: null,
-  longestGapMs: 0,
-};
+const VALID: ActivityRecord = SAMPLE_RECORD;
 
 /** VALID as it travels in the cookie (the codec's short keys). */
 const WIRE = {

@@ -8,28 +8,13 @@ import assert from "node:assert/strict";
 import { decodeRecord, encodeRecord, needsReissue, type ActivityRecord } from "./activity-record";
 import { signInternal, verifyInternalHeader } from "./internal-channel";
 import { previousSecrets, verifyWithKeys } from "./record-keys";
+import { SAMPLE_RECORD, T0 } from "./test-fixtures";
 
 const NEW = "5b1e9c07d3a84f26e0c9b71a4d5f83e2c6a09b17f4d2e85c3a61b0f97e4d28c5"; // openssl rand -hex 32
 const OLD = "c84e20f9a1b7d35e6f0a92c4b8d17e3f50a6c29d81e4b7f3a0c5d92e6b18f47a";
 const UNKNOWN = "e2a7c91f04d68b3a5e1f7c20d9b46a83f1c05e7d2b9a64c8f3e10d57a92b6c4e";
-const T0 = Date.UTC(2025, 0, 1);
 
-const RECORD: ActivityRecord = {
-  sessionId: "3f0c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a60",
-  kratosToken: "AbCdEfGhIjKlMnOpQrSt_-",
-  identityId: "7b9e1c2d-4a5f-4e6b-8c7d-9e0f1a2b3c4d",
-  email: "ada@example.com",
-  name: "Ada Lovelace",
-  role: "user",
-  preference: undefined,
-  authenticatedAt: T0,
-  expiresAt: T0 + 86_400_000,
-  lastActivityAt: T0 + 60_000,
-  lastPath: "/dashboard",
-  checkedAt: T0 + 60_000,
-  stepUpSince: null,
-  longestGapMs: 0,
-};
+const RECORD = SAMPLE_RECORD;
 
 function valid(read: ReturnType<typeof decodeRecord>): ActivityRecord {
   assert.equal(read.status, "valid", JSON.stringify(read));
