@@ -14,5 +14,7 @@ export const config = {
   // Everything but the routes the table in lib/config/routes.js marks "unmatched" (static assets, and the
   // routes that take a body and check the session themselves; the table says why). Next requires a literal
   // here: lib/config/routes.test.ts checks that it equals matcherSource() from the table.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|api/session/activity$|api/session/events$|api/internal/).*)"],
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|api/session/activity$|api/session/events$|api/internal/).*)",
+  ],
 };

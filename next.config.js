@@ -50,7 +50,11 @@ export default function nextConfig(phase) {
     // can tell a <Link> prefetch (never activity) from a navigation. Without it they are stripped.
     skipProxyUrlNormalize: true,
     async headers() {
-      const headers = securityHeaders({ appUrl: env.APP_URL, kratosPublicUrl: env.KRATOS_PUBLIC_URL, mode: modeOf(process.env.NODE_ENV) });
+      const headers = securityHeaders({
+        appUrl: env.APP_URL,
+        kratosPublicUrl: env.KRATOS_PUBLIC_URL,
+        mode: modeOf(process.env.NODE_ENV),
+      });
       return UNMATCHED.map((source) => ({ source, headers: list(headers.static) }));
     },
     experimental: {

@@ -23,7 +23,11 @@ export async function measureBundle(): Promise<BundleFigures> {
       .map((f) => `./${dir}/${f}`),
   );
   const result = await build({
-    stdin: { contents: entries.map((e) => `export * from ${JSON.stringify(e)};`).join("\n"), resolveDir: ROOT, loader: "ts" },
+    stdin: {
+      contents: entries.map((e) => `export * from ${JSON.stringify(e)};`).join("\n"),
+      resolveDir: ROOT,
+      loader: "ts",
+    },
     bundle: true,
     minify: true,
     format: "esm",

@@ -56,13 +56,24 @@ async function writeCounters(url: string): Promise<Record<string, number>> {
     const { rows } = await client.query<{ relname: string; ins: string; upd: string; del: string }>(
       "SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del FROM pg_stat_user_tables WHERE relname <> 'schema_migrations'",
     );
-    return Object.fromEntries(rows.flatMap((r) => [[`${r.relname} inserted`, Number(r.ins)], [`${r.relname} updated`, Number(r.upd)], [`${r.relname} deleted`, Number(r.del)]]));
+    return Object.fromEntries(
+      rows.flatMap((r) => [
+        [`${r.relname} inserted`, Number(r.ins)],
+        [`${r.relname} updated`, Number(r.upd)],
+        [`${r.relname} deleted`, Number(r.del)],
+      ]),
+    );
   } finally {
     await client.end();
   }
 }
 
-export async function measureCalls(opts: { port: number; env: NodeJS.ProcessEnv; sessions: BenchSession[]; seconds: number }): Promise<CallFigures> {
+export async function measureCalls(opts: {
+  port: number;
+  env: NodeJS.ProcessEnv;
+  sessions: BenchSession[];
+  seconds: number;
+}): Promise<CallFigures> {
   const db = await scratchDatabase("app_bench_calls");
   const proxy = await whoamiProxy(KRATOS_PUBLIC_URL);
   const server = await startServer({
@@ -112,18 +123,26 @@ export async function measureCalls(opts: { port: number; env: NodeJS.ProcessEnv;
     const windowRequests = requests - start.requestsBefore;
     if (failures > 0) {
       const which = [...failed].map(([what, n]) => `${n} × ${what}`).join("; ");
-      throw new Error(`calls: ${failures} of ${requests} requests did not answer 200: ${which} (see .stack/bench/logs/calls.log)`);
+      throw new Error(
+        `calls: ${failures} of ${requests} requests did not answer 200: ${which} (see .stack/bench/logs/calls.log)`,
+      );
     }
     const perSession = [...proxy.calls().values()];
     const whoami = perSession.reduce((n, times) => n + times.length, 0);
     const gaps = perSession.flatMap((times) => times.slice(1).map((t, i) => t - times[i]!));
     // A check repeated within half the interval is one the previous check should have made unnecessary.
     const repeats = gaps.filter((g) => g < REVALIDATE_MS / 2).length;
-    log(`calls: whoami per session ${Math.min(...perSession.map((t) => t.length))}-${Math.max(...perSession.map((t) => t.length))}, spacing ${Math.min(...gaps)}-${Math.max(...gaps)} ms, ${repeats} repeated within ${REVALIDATE_MS / 2000} s`);
+    log(
+      `calls: whoami per session ${Math.min(...perSession.map((t) => t.length))}-${Math.max(...perSession.map((t) => t.length))}, spacing ${Math.min(...gaps)}-${Math.max(...gaps)} ms, ${repeats} repeated within ${REVALIDATE_MS / 2000} s`,
+    );
     log("calls: waiting 12 s for every database backend to flush its counters");
     await sleep(12_000);
     const after = await writeCounters(db.url);
-    const writesByTable = Object.fromEntries(Object.keys(after).map((t) => [t, (after[t] ?? 0) - (before[t] ?? 0)]).filter(([, n]) => Number(n) > 0));
+    const writesByTable = Object.fromEntries(
+      Object.keys(after)
+        .map((t) => [t, (after[t] ?? 0) - (before[t] ?? 0)])
+        .filter(([, n]) => Number(n) > 0),
+    );
     const writes = Object.values(writesByTable).reduce<number>((a, b) => a + Number(b), 0);
     const n = jars.length;
     return {

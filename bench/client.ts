@@ -23,7 +23,15 @@ export interface ClientFigures {
   heartbeats: number;
 }
 
-const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"];
+const LAUNCH_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
 
 const COUNT_WAKEUPS = `(() => {
   const counts = { setTimeout: 0, setInterval: 0, requestAnimationFrame: 0, requestIdleCallback: 0 };
@@ -38,8 +46,6 @@ const COUNT_WAKEUPS = `(() => {
   Object.defineProperty(window, "__benchWakeups", { value: counts });
 })();`;
 
-
-
 async function signedInPage(browser: Browser, appUrl: string, session: BenchSession): Promise<Page> {
   const context = await browser.newContext();
   const [name, ...value] = session.kratosCookie.split("=");
@@ -47,11 +53,13 @@ async function signedInPage(browser: Browser, appUrl: string, session: BenchSess
   await context.addInitScript(COUNT_WAKEUPS);
   const page = await context.newPage();
   const response = await page.goto(`${appUrl}/dashboard`, { waitUntil: "networkidle" });
-  if (!response?.ok() || !page.url().includes("/dashboard")) throw new Error(`client: /dashboard did not open signed in (at ${page.url()})`);
+  if (!response?.ok() || !page.url().includes("/dashboard"))
+    throw new Error(`client: /dashboard did not open signed in (at ${page.url()})`);
   return page;
 }
 
-const readWakeups = (page: Page) => page.evaluate(() => ({ ...(window as unknown as { __benchWakeups: Record<string, number> }).__benchWakeups }));
+const readWakeups = (page: Page) =>
+  page.evaluate(() => ({ ...(window as unknown as { __benchWakeups: Record<string, number> }).__benchWakeups }));
 
 export async function measureClient(opts: {
   appUrl: string;
@@ -62,10 +70,14 @@ export async function measureClient(opts: {
 }): Promise<ClientFigures> {
   const browser = await chromium.launch({ executablePath: opts.chromiumPath, args: LAUNCH_ARGS });
   try {
-    const [idlePage, busyPage] = await Promise.all([signedInPage(browser, opts.appUrl, opts.sessions[0]), signedInPage(browser, opts.appUrl, opts.sessions[1])]);
+    const [idlePage, busyPage] = await Promise.all([
+      signedInPage(browser, opts.appUrl, opts.sessions[0]),
+      signedInPage(browser, opts.appUrl, opts.sessions[1]),
+    ]);
     const heartbeatTimes: number[] = [];
     busyPage.on("request", (r) => {
-      if (r.method() === "POST" && new URL(r.url()).pathname === "/api/session/activity") heartbeatTimes.push(Date.now());
+      if (r.method() === "POST" && new URL(r.url()).pathname === "/api/session/activity")
+        heartbeatTimes.push(Date.now());
     });
     // Let start-up work (hydration, the first status poll) finish before counting.
     await sleep(5_000);

@@ -18,7 +18,8 @@ export const BENCH_DIR = path.join(ROOT, ".stack", "bench");
  * repository's middleware.ts compiled in (seen with Next 16.4).
  */
 export const VARIANTS_DIR =
-  process.env.BENCH_VARIANTS_DIR ?? path.join(tmpdir(), "idle-signout-bench", createHash("sha256").update(ROOT).digest("hex").slice(0, 10));
+  process.env.BENCH_VARIANTS_DIR ??
+  path.join(tmpdir(), "idle-signout-bench", createHash("sha256").update(ROOT).digest("hex").slice(0, 10));
 
 const envSchema = z.object({
   APP_PORT: z.coerce.number().int().min(1024),
@@ -57,15 +58,20 @@ export function parseArgs(argv: string[]): BenchArgs {
   const raw: Record<string, unknown> = {};
   for (const arg of argv) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument ${arg}: use --quick, --profile, --source=worktree|head, --only=gate,calls,sweeper,client`);
+    if (!m)
+      throw new Error(
+        `unknown argument ${arg}: use --quick, --profile, --source=worktree|head, --only=gate,calls,sweeper,client`,
+      );
     raw[m[1]!] = m[2] ?? true;
   }
   const parsed = argsSchema.strict().safeParse(raw);
-  if (!parsed.success) throw new Error(`bad arguments: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(`bad arguments: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const only = parsed.data.only?.split(",").map((p) => p.trim()) ?? [...PARTS];
   const parts = new Set<Part>();
   for (const p of only) {
-    if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only: unknown part "${p}" (use ${PARTS.join(",")})`);
+    if (!(PARTS as readonly string[]).includes(p))
+      throw new Error(`--only: unknown part "${p}" (use ${PARTS.join(",")})`);
     parts.add(p as Part);
   }
   return { ...parsed.data, parts };

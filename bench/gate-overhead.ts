@@ -32,13 +32,20 @@ export async function measureGate(opts: {
 }): Promise<Record<Design, DesignFigures>> {
   const results = Object.fromEntries(DESIGNS.map((d) => [d, [] as LoadResult[]])) as Record<Design, LoadResult[]>;
   const run = (design: Design, seconds: number) =>
-    runLoad({ url: `${opts.servers[design].url}${PING_PATH}`, seconds, connections: opts.connections, browsers: opts.browsers[design] });
+    runLoad({
+      url: `${opts.servers[design].url}${PING_PATH}`,
+      seconds,
+      connections: opts.connections,
+      browsers: opts.browsers[design],
+    });
 
   log(`gate: warm-up ${opts.warmupSeconds} s per design`);
   for (const design of DESIGNS) {
     const warm = await run(design, opts.warmupSeconds);
     if (warm.ok === 0 || warm.notOk > 0 || warm.errors > 0) {
-      throw new Error(`${design}: the ping route did not answer 200 during warm-up (${warm.ok} ok, ${warm.notOk} not ok, ${warm.errors} errors)`);
+      throw new Error(
+        `${design}: the ping route did not answer 200 during warm-up (${warm.ok} ok, ${warm.notOk} not ok, ${warm.errors} errors)`,
+      );
     }
   }
   for (let round = 0; round < opts.rounds; round++) {
@@ -46,10 +53,13 @@ export async function measureGate(opts: {
     const order = DESIGNS.map((_, i) => DESIGNS[(i + round) % DESIGNS.length]!);
     for (const design of order) {
       const r = await run(design, opts.seconds);
-      if (r.notOk > 0 || r.errors > 0) throw new Error(`${design}: ${r.notOk} non-2xx answers and ${r.errors} errors in round ${round + 1}`);
+      if (r.notOk > 0 || r.errors > 0)
+        throw new Error(`${design}: ${r.notOk} non-2xx answers and ${r.errors} errors in round ${round + 1}`);
       results[design].push(r);
     }
-    log(`gate: round ${round + 1}/${opts.rounds}: ${order.map((d) => `${d} ${results[d].at(-1)!.rps.toFixed(0)}/s`).join(", ")}`);
+    log(
+      `gate: round ${round + 1}/${opts.rounds}: ${order.map((d) => `${d} ${results[d].at(-1)!.rps.toFixed(0)}/s`).join(", ")}`,
+    );
   }
   return Object.fromEntries(
     DESIGNS.map((d) => [
@@ -114,10 +124,19 @@ export async function measurePaired(opts: {
     try {
       for (const d of ["ours", "empty"] as const) servers[d] = await opts.start(d, batch);
       const run = (d: PairedDesign, seconds: number, settleMs: number) =>
-        runLoad({ url: `${servers[d].url}${PING_PATH}`, seconds, connections: opts.connections, browsers: opts.browsers[d], settleMs });
+        runLoad({
+          url: `${servers[d].url}${PING_PATH}`,
+          seconds,
+          connections: opts.connections,
+          browsers: opts.browsers[d],
+          settleMs,
+        });
       for (const d of ["ours", "empty"] as const) {
         const warm = await run(d, opts.warmupSeconds, 0);
-        if (warm.ok === 0 || warm.notOk > 0 || warm.errors > 0) throw new Error(`${d} (batch ${batch + 1}): ${warm.ok} ok, ${warm.notOk} not ok, ${warm.errors} errors in warm-up`);
+        if (warm.ok === 0 || warm.notOk > 0 || warm.errors > 0)
+          throw new Error(
+            `${d} (batch ${batch + 1}): ${warm.ok} ok, ${warm.notOk} not ok, ${warm.errors} errors in warm-up`,
+          );
       }
       const inBatch = { ours: [] as LoadResult[], empty: [] as LoadResult[] };
       const cpuInBatch = { ours: { ms: 0, answered: 0 }, empty: { ms: 0, answered: 0 } };
@@ -132,7 +151,10 @@ export async function measurePaired(opts: {
             tally.ms += used;
             tally.answered += r.answered;
           }
-          if (r.notOk > 0 || r.errors > 0) throw new Error(`${d}: ${r.notOk} non-2xx answers and ${r.errors} errors in batch ${batch + 1}, slice ${pair + 1}`);
+          if (r.notOk > 0 || r.errors > 0)
+            throw new Error(
+              `${d}: ${r.notOk} non-2xx answers and ${r.errors} errors in batch ${batch + 1}, slice ${pair + 1}`,
+            );
           got[d] = r;
           slices[d].push(r);
           inBatch[d].push(r);
@@ -171,5 +193,10 @@ function perAnswer(tally: { ms: number; answered: number }): number {
 function pool(list: LoadResult[]) {
   const latencies = list.flatMap((r) => r.latencies);
   const seconds = list.reduce((sum, r) => sum + r.seconds, 0);
-  return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), requests: latencies.length };
+  return {
+    rps: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    requests: latencies.length,
+  };
 }

@@ -45,7 +45,11 @@ function cookieHeader(b: Browser): string {
 
 /** llhttp hands autocannon the raw header list: [name, value, name, value, ...]. */
 function setCookies(raw: unknown): string[] {
-  const list = Array.isArray(raw) ? raw : Array.isArray((raw as { headers?: unknown })?.headers) ? (raw as { headers: unknown[] }).headers : [];
+  const list = Array.isArray(raw)
+    ? raw
+    : Array.isArray((raw as { headers?: unknown })?.headers)
+      ? (raw as { headers: unknown[] }).headers
+      : [];
   const found: string[] = [];
   for (let i = 0; i + 1 < list.length; i += 2) {
     if (String(list[i]).toLowerCase() === "set-cookie") found.push(String(list[i + 1]));
@@ -58,7 +62,13 @@ function setCookies(raw: unknown): string[] {
  * opens its connections afresh after the server sat idle, and with 2 s slices those first answers made
  * most of the slowest 1% for every design alike (the connections' start, not the route).
  */
-export async function runLoad(opts: { url: string; seconds: number; connections: number; browsers: Browser[]; settleMs?: number }): Promise<LoadResult> {
+export async function runLoad(opts: {
+  url: string;
+  seconds: number;
+  connections: number;
+  browsers: Browser[];
+  settleMs?: number;
+}): Promise<LoadResult> {
   const settleNs = BigInt(Math.round((opts.settleMs ?? 0) * 1e6));
   const latencies: number[] = [];
   let notOk = 0;
@@ -70,23 +80,26 @@ export async function runLoad(opts: { url: string; seconds: number; connections:
     finish = resolve;
     fail = reject;
   });
-  const instance = autocannon({
-    url: opts.url,
-    connections: opts.connections,
-    duration: opts.seconds,
-    setupClient: (client) => {
-      const browser = opts.browsers[clientIndex++ % opts.browsers.length]!;
-      client.setHeaders({ cookie: cookieHeader(browser), accept: "*/*" });
-      client.on("headers", (raw: unknown) => {
-        const now = Date.now();
-        const record = setCookies(raw).find((c) => c.startsWith(`${ACTIVITY_COOKIE}=`));
-        if (!record) return;
-        browser.record = record.split(";")[0];
-        browser.recordAt = now;
+  const instance = autocannon(
+    {
+      url: opts.url,
+      connections: opts.connections,
+      duration: opts.seconds,
+      setupClient: (client) => {
+        const browser = opts.browsers[clientIndex++ % opts.browsers.length]!;
         client.setHeaders({ cookie: cookieHeader(browser), accept: "*/*" });
-      });
+        client.on("headers", (raw: unknown) => {
+          const now = Date.now();
+          const record = setCookies(raw).find((c) => c.startsWith(`${ACTIVITY_COOKIE}=`));
+          if (!record) return;
+          browser.record = record.split(";")[0];
+          browser.recordAt = now;
+          client.setHeaders({ cookie: cookieHeader(browser), accept: "*/*" });
+        });
+      },
     },
-  }, (error, result) => (error ? fail(error) : finish(result)));
+    (error, result) => (error ? fail(error) : finish(result)),
+  );
   let answered = 0;
   instance.on("response", (_client, statusCode, _bytes, responseTime) => {
     answered += 1;

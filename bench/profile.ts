@@ -25,7 +25,12 @@ function part(url: string, fn: string): string {
   if (fn === "(program)") return "V8/native (program)";
   if (url.includes("/.next/server/edge/")) return "middleware bundle (Edge chunks)";
   if (url.includes("/.next/server/")) return "app bundle (route, app chunks)";
-  if (url.includes("next/dist/server/web/") || url.includes("edge-runtime") || url.includes("next/dist/compiled/@edge-runtime")) return "Next Edge sandbox";
+  if (
+    url.includes("next/dist/server/web/") ||
+    url.includes("edge-runtime") ||
+    url.includes("next/dist/compiled/@edge-runtime")
+  )
+    return "Next Edge sandbox";
   if (url.includes("next/dist/compiled/")) return "Next compiled deps";
   if (url.includes("next/dist/")) return "Next server";
   if (url.startsWith("node:") || url === "") return "Node internals";
@@ -55,7 +60,12 @@ function summarise(file: string, requests: number): ProfileSummary {
   const per1k = (us: number) => us / 1000 / (requests / 1000);
   return {
     requests,
-    byPart: Object.fromEntries([...parts].filter(([p]) => p !== "idle").sort((a, b) => b[1] - a[1]).map(([p, us]) => [p, per1k(us)])),
+    byPart: Object.fromEntries(
+      [...parts]
+        .filter(([p]) => p !== "idle")
+        .sort((a, b) => b[1] - a[1])
+        .map(([p, us]) => [p, per1k(us)]),
+    ),
     top: [...self]
       .filter(([k]) => !k.startsWith("(idle)"))
       .sort((a, b) => b[1] - a[1])
@@ -64,27 +74,54 @@ function summarise(file: string, requests: number): ProfileSummary {
   };
 }
 
-export async function profileDesigns(opts: { env: NodeJS.ProcessEnv; basePort: number; browsers: Browser[]; seconds: number; connections: number }): Promise<Record<string, ProfileSummary>> {
+export async function profileDesigns(opts: {
+  env: NodeJS.ProcessEnv;
+  basePort: number;
+  browsers: Browser[];
+  seconds: number;
+  connections: number;
+}): Promise<Record<string, ProfileSummary>> {
   const dir = path.join(BENCH_DIR, "profiles");
   const out: Record<string, ProfileSummary> = {};
-  const designs: [string, Variant][] = [["ours", "ours"], ["empty", "empty"]];
+  const designs: [string, Variant][] = [
+    ["ours", "ours"],
+    ["empty", "empty"],
+  ];
   for (const [i, [name, variant]] of designs.entries()) {
     const profDir = path.join(dir, name);
     rmSync(profDir, { recursive: true, force: true });
     mkdirSync(profDir, { recursive: true });
-    const server = await startServer({ name: `profile-${name}`, variant, port: opts.basePort + i, env: { ...opts.env, SWEEPER_ENABLED: "false" }, cpuProfileDir: profDir });
+    const server = await startServer({
+      name: `profile-${name}`,
+      variant,
+      port: opts.basePort + i,
+      env: { ...opts.env, SWEEPER_ENABLED: "false" },
+      cpuProfileDir: profDir,
+    });
     let requests = 0;
     try {
       const browsers = opts.browsers.map((b) => ({ kratosCookie: b.kratosCookie }));
-      const warm = await runLoad({ url: `${server.url}${PING_PATH}`, seconds: 3, connections: opts.connections, browsers });
-      const r = await runLoad({ url: `${server.url}${PING_PATH}`, seconds: opts.seconds, connections: opts.connections, browsers });
+      const warm = await runLoad({
+        url: `${server.url}${PING_PATH}`,
+        seconds: 3,
+        connections: opts.connections,
+        browsers,
+      });
+      const r = await runLoad({
+        url: `${server.url}${PING_PATH}`,
+        seconds: opts.seconds,
+        connections: opts.connections,
+        browsers,
+      });
       // The profile spans the process's life: start-up (module loading, about the same for both) and every request.
       requests = warm.ok + r.ok;
     } finally {
       await server.stop();
     }
     // next start's profile is the biggest (the CLI wrapper's is tiny)
-    const files = readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile")).map((f) => path.join(profDir, f));
+    const files = readdirSync(profDir)
+      .filter((f) => f.endsWith(".cpuprofile"))
+      .map((f) => path.join(profDir, f));
     if (files.length === 0) throw new Error(`no CPU profile written for ${name} (${profDir})`);
     const biggest = files.sort((a, b) => readFileSync(b).byteLength - readFileSync(a).byteLength)[0]!;
     out[name] = summarise(biggest, requests);
@@ -95,12 +132,25 @@ export async function profileDesigns(opts: { env: NodeJS.ProcessEnv; basePort: n
 }
 
 export function printProfiles(summaries: Record<string, ProfileSummary>): string {
-  const lines: string[] = ["", "Where the time goes (CPU self time, ms per 1,000 ping requests; V8 profile of next start):", ""];
+  const lines: string[] = [
+    "",
+    "Where the time goes (CPU self time, ms per 1,000 ping requests; V8 profile of next start):",
+    "",
+  ];
   const parts = [...new Set(Object.values(summaries).flatMap((s) => Object.keys(s.byPart)))];
   const names = Object.keys(summaries);
   lines.push(`| part | ${names.join(" | ")} |`, `|---|${names.map(() => "---:").join("|")}|`);
-  for (const p of parts) lines.push(`| ${p} | ${names.map((n) => (summaries[n]!.byPart[p] ?? 0).toFixed(1)).join(" | ")} |`);
-  lines.push(`| **total** | ${names.map((n) => Object.values(summaries[n]!.byPart).reduce((a, b) => a + b, 0).toFixed(1)).join(" | ")} |`);
+  for (const p of parts)
+    lines.push(`| ${p} | ${names.map((n) => (summaries[n]!.byPart[p] ?? 0).toFixed(1)).join(" | ")} |`);
+  lines.push(
+    `| **total** | ${names
+      .map((n) =>
+        Object.values(summaries[n]!.byPart)
+          .reduce((a, b) => a + b, 0)
+          .toFixed(1),
+      )
+      .join(" | ")} |`,
+  );
   for (const n of names) {
     lines.push("", `Top frames, ${n}:`);
     for (const t of summaries[n]!.top) lines.push(`  ${t.ms.toFixed(2).padStart(7)} ms  ${t.frame}`);

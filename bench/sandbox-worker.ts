@@ -17,7 +17,12 @@ import { z } from "zod";
 import { ACTIVITY_COOKIE, cookieToken, encodeRecord } from "../lib/session/activity-record";
 
 const args = z
-  .object({ dir: z.string().min(1), seconds: z.coerce.number().positive(), warmupCalls: z.coerce.number().int().nonnegative(), withRecord: z.enum(["yes", "no"]) })
+  .object({
+    dir: z.string().min(1),
+    seconds: z.coerce.number().positive(),
+    warmupCalls: z.coerce.number().int().nonnegative(),
+    withRecord: z.enum(["yes", "no"]),
+  })
   .parse({ dir: process.argv[2], seconds: process.argv[3], warmupCalls: process.argv[4], withRecord: process.argv[5] });
 const secret = z.string().min(32).parse(process.env.SESSION_SECRET);
 const cookieName = process.env.KRATOS_SESSION_COOKIE ?? "ory_kratos_session";
@@ -25,14 +30,31 @@ const cookieName = process.env.KRATOS_SESSION_COOKIE ?? "ory_kratos_session";
 type EdgeFunction = (params: { request: Record<string, unknown> }) => Promise<{ response: Response }>;
 const nextRequire = createRequire(path.join(args.dir, "package.json"));
 const { getModuleContext } = nextRequire("next/dist/server/web/sandbox/context") as {
-  getModuleContext: (options: Record<string, unknown>) => Promise<{ runtime: { context: Record<string, unknown> }; evaluateInContext: (file: string) => void }>;
+  getModuleContext: (
+    options: Record<string, unknown>,
+  ) => Promise<{ runtime: { context: Record<string, unknown> }; evaluateInContext: (file: string) => void }>;
 };
 const distDir = path.join(args.dir, ".next");
-const manifest = JSON.parse(readFileSync(path.join(distDir, "server/middleware-manifest.json"), "utf8")) as { middleware: Record<string, { name: string; files: string[]; env: Record<string, string> }> };
+const manifest = JSON.parse(readFileSync(path.join(distDir, "server/middleware-manifest.json"), "utf8")) as {
+  middleware: Record<string, { name: string; files: string[]; env: Record<string, string> }>;
+};
 const info = manifest.middleware["/"];
 if (!info) throw new Error(`${args.dir}: no middleware in the build`);
-const entry = { name: info.name, paths: info.files.map((f) => path.join(distDir, f)), wasm: [], assets: [], env: info.env };
-const { runtime, evaluateInContext } = await getModuleContext({ moduleName: entry.name, onWarning() {}, onError() {}, useCache: true, edgeFunctionEntry: entry, distDir });
+const entry = {
+  name: info.name,
+  paths: info.files.map((f) => path.join(distDir, f)),
+  wasm: [],
+  assets: [],
+  env: info.env,
+};
+const { runtime, evaluateInContext } = await getModuleContext({
+  moduleName: entry.name,
+  onWarning() {},
+  onError() {},
+  useCache: true,
+  edgeFunctionEntry: entry,
+  distDir,
+});
 for (const file of entry.paths) evaluateInContext(file);
 const entries = runtime.context._ENTRIES as Record<string, Promise<{ default: EdgeFunction }>>;
 const edgeFunction = (await entries[`middleware_${entry.name}`]!).default;
@@ -67,12 +89,31 @@ let reissues = 0;
 const nextConfig = { basePath: "", trailingSlash: false, experimental: {} };
 
 async function call(): Promise<void> {
-  const cookie = record ? `${cookieName}=${kratosCookie}; ${ACTIVITY_COOKIE}=${record}` : `${cookieName}=${kratosCookie}`;
-  const headers = { host: "localhost:3000", "user-agent": "autocannon", accept: "*/*", connection: "keep-alive", cookie };
+  const cookie = record
+    ? `${cookieName}=${kratosCookie}; ${ACTIVITY_COOKIE}=${record}`
+    : `${cookieName}=${kratosCookie}`;
+  const headers = {
+    host: "localhost:3000",
+    "user-agent": "autocannon",
+    accept: "*/*",
+    connection: "keep-alive",
+    cookie,
+  };
   const { response } = await edgeFunction({
-    request: { headers, method: "GET", nextConfig, url: "http://localhost:3000/api/bench/ping", page: { name: "/api/bench/ping" }, body: undefined, signal: new AbortController().signal },
+    request: {
+      headers,
+      method: "GET",
+      nextConfig,
+      url: "http://localhost:3000/api/bench/ping",
+      page: { name: "/api/bench/ping" },
+      body: undefined,
+      signal: new AbortController().signal,
+    },
   });
-  if (!response.headers.get("x-middleware-next")) throw new Error(`the middleware did not pass the ping on (status ${response.status}, location ${response.headers.get("location")})`);
+  if (!response.headers.get("x-middleware-next"))
+    throw new Error(
+      `the middleware did not pass the ping on (status ${response.status}, location ${response.headers.get("location")})`,
+    );
   const set = response.headers.getSetCookie().find((c) => c.startsWith(`${ACTIVITY_COOKIE}=`));
   if (set) {
     record = set.split(";")[0]!.slice(ACTIVITY_COOKIE.length + 1);
@@ -95,5 +136,7 @@ while (performance.now() - wall0 < args.seconds * 1000) {
 }
 const wallMs = performance.now() - wall0;
 const cpu = process.cpuUsage(cpu0);
-process.stdout.write(`${JSON.stringify({ calls, reissues, cpuUsPerCall: (cpu.user + cpu.system) / calls, wallUsPerCall: (wallMs * 1000) / calls })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ calls, reissues, cpuUsPerCall: (cpu.user + cpu.system) / calls, wallUsPerCall: (wallMs * 1000) / calls })}\n`,
+);
 process.exit(0);

@@ -30,16 +30,26 @@ function runOnce(design: "ours" | "empty", seconds: number, env: NodeJS.ProcessE
   });
 }
 
-export async function measureSandbox(opts: { env: NodeJS.ProcessEnv; rounds: number; seconds: number }): Promise<SandboxFigures> {
+export async function measureSandbox(opts: {
+  env: NodeJS.ProcessEnv;
+  rounds: number;
+  seconds: number;
+}): Promise<SandboxFigures> {
   const got = { ours: [] as WorkerFigures[], empty: [] as WorkerFigures[] };
   for (let round = 0; round < opts.rounds; round++) {
     const order = round % 2 === 0 ? (["ours", "empty"] as const) : (["empty", "ours"] as const);
     for (const design of order) got[design].push(await runOnce(design, opts.seconds, opts.env));
-    log(`sandbox: round ${round + 1}/${opts.rounds}: ours ${got.ours.at(-1)!.cpuUsPerCall.toFixed(1)} µs, empty ${got.empty.at(-1)!.cpuUsPerCall.toFixed(1)} µs CPU per call`);
+    log(
+      `sandbox: round ${round + 1}/${opts.rounds}: ours ${got.ours.at(-1)!.cpuUsPerCall.toFixed(1)} µs, empty ${got.empty.at(-1)!.cpuUsPerCall.toFixed(1)} µs CPU per call`,
+    );
   }
-  if (got.ours.some((r) => r.reissues === 0)) throw new Error("sandbox: ours never re-issued the record: the worker did not take the common path");
+  if (got.ours.some((r) => r.reissues === 0))
+    throw new Error("sandbox: ours never re-issued the record: the worker did not take the common path");
   return {
-    ours: { cpuUsPerCall: median(got.ours.map((r) => r.cpuUsPerCall)), reissuesPerSecond: median(got.ours.map((r) => r.reissues / opts.seconds)) },
+    ours: {
+      cpuUsPerCall: median(got.ours.map((r) => r.cpuUsPerCall)),
+      reissuesPerSecond: median(got.ours.map((r) => r.reissues / opts.seconds)),
+    },
     empty: { cpuUsPerCall: median(got.empty.map((r) => r.cpuUsPerCall)) },
     rounds: opts.rounds,
   };

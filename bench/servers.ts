@@ -37,18 +37,25 @@ export async function startServer(opts: {
   cpuProfileDir?: string;
 }): Promise<Server> {
   const url = `http://localhost:${opts.port}`;
-  if (await portOpen(opts.port)) throw new Error(`port ${opts.port} is already in use: stop what listens there, or move the bench with BENCH_APP_PORT=<port> npm run bench`);
+  if (await portOpen(opts.port))
+    throw new Error(
+      `port ${opts.port} is already in use: stop what listens there, or move the bench with BENCH_APP_PORT=<port> npm run bench`,
+    );
   const logs = path.join(BENCH_DIR, "logs");
   mkdirSync(logs, { recursive: true });
   const out = openSync(path.join(logs, `${opts.name}.log`), "w");
   // On the command line: Node refuses --cpu-prof in NODE_OPTIONS. `next start` serves from this process.
   const profiling = opts.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
-  const child = spawn(process.execPath, [...profiling, nextBin(opts.variant), "start", "--hostname", "localhost", "--port", String(opts.port)], {
-    cwd: variantDir(opts.variant),
-    detached: true, // own process group, so stop() reaches next-server too
-    stdio: ["ignore", out, out],
-    env: { ...opts.env, APP_URL: url, APP_INTERNAL_URL: url, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-  });
+  const child = spawn(
+    process.execPath,
+    [...profiling, nextBin(opts.variant), "start", "--hostname", "localhost", "--port", String(opts.port)],
+    {
+      cwd: variantDir(opts.variant),
+      detached: true, // own process group, so stop() reaches next-server too
+      stdio: ["ignore", out, out],
+      env: { ...opts.env, APP_URL: url, APP_INTERNAL_URL: url, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+    },
+  );
   let exited = false;
   child.on("exit", () => (exited = true));
   const stop = async () => {
@@ -70,7 +77,9 @@ export async function startServer(opts: {
   while (!(await answers(`${url}/api/health`))) {
     if (exited || Date.now() > until) {
       await stop();
-      throw new Error(`${opts.name} (next start on ${opts.port}) did not come up: see .stack/bench/logs/${opts.name}.log`);
+      throw new Error(
+        `${opts.name} (next start on ${opts.port}) did not come up: see .stack/bench/logs/${opts.name}.log`,
+      );
     }
     await sleep(200);
   }

@@ -24,7 +24,8 @@ let claim: { text: string; values: unknown[] } | undefined;
 const original = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   const [text, values] = args;
-  if (!claim && typeof text === "string" && text.includes("FOR UPDATE SKIP LOCKED")) claim = { text, values: (values as unknown[]) ?? [] };
+  if (!claim && typeof text === "string" && text.includes("FOR UPDATE SKIP LOCKED"))
+    claim = { text, values: (values as unknown[]) ?? [] };
   return (original as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof pg.Client.prototype.query;
 
@@ -58,7 +59,10 @@ async function explain(client: pg.Client): Promise<string[]> {
   if (!claim) throw new Error("the sweeper's claim query was not seen");
   await client.query("BEGIN");
   try {
-    const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: Record<string, unknown> }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${claim.text}`, claim.values);
+    const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: Record<string, unknown> }] }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${claim.text}`,
+      claim.values,
+    );
     return planNodes(rows[0]!["QUERY PLAN"][0].Plan);
   } finally {
     await client.query("ROLLBACK");

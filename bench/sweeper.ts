@@ -20,13 +20,22 @@ export interface SweepFigures {
   endedRows: number;
 }
 
-export async function measureSweeper(opts: { env: NodeJS.ProcessEnv; rows: number; expired: number }): Promise<SweepFigures> {
+export async function measureSweeper(opts: {
+  env: NodeJS.ProcessEnv;
+  rows: number;
+  expired: number;
+}): Promise<SweepFigures> {
   const db = await scratchDatabase("app_bench_sweep");
   try {
     log(`sweeper: ${opts.rows.toLocaleString("en")} rows, ${opts.expired.toLocaleString("en")} expired`);
     return await runWorker<SweepFigures>("sweeper worker", "sweeper-worker.ts", {
       nodeFlags: ["--conditions=react-server"],
-      env: { ...opts.env, DATABASE_URL: db.url, BENCH_SWEEP_ROWS: String(opts.rows), BENCH_SWEEP_EXPIRED: String(opts.expired) },
+      env: {
+        ...opts.env,
+        DATABASE_URL: db.url,
+        BENCH_SWEEP_ROWS: String(opts.rows),
+        BENCH_SWEEP_EXPIRED: String(opts.expired),
+      },
     });
   } finally {
     await db.drop();

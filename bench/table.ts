@@ -19,10 +19,23 @@ export function check(value: number, target: { max?: number; min?: number }): Ve
   return "pass";
 }
 
-export const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a");
+export const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString("en", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "n/a";
 
 export function renderTable(rows: Row[]): string {
   const header = ["#", "metric", "ours", "compared with", "ratio / value", "target", "result"];
-  const body = rows.map((r) => [r.item, r.metric, r.ours, r.baseline, r.ratio, r.target, r.verdict === "FAIL" ? "**FAIL**" : r.verdict]);
-  return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...body.map((cells) => `| ${cells.join(" | ")} |`)].join("\n");
+  const body = rows.map((r) => [
+    r.item,
+    r.metric,
+    r.ours,
+    r.baseline,
+    r.ratio,
+    r.target,
+    r.verdict === "FAIL" ? "**FAIL**" : r.verdict,
+  ]);
+  return [
+    `| ${header.join(" | ")} |`,
+    `|${header.map(() => "---").join("|")}|`,
+    ...body.map((cells) => `| ${cells.join(" | ")} |`),
+  ].join("\n");
 }

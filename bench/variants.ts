@@ -33,7 +33,14 @@ const PING_ROUTE = "app/api/bench/ping/route.ts";
  * test would fail a bench build).
  */
 const APP_FOLDERS = ["app/", "components/", "lib/", "public/"];
-const APP_FILES = new Set(["middleware.ts", "instrumentation.ts", "next.config.js", "tsconfig.json", "package.json", "package-lock.json"]);
+const APP_FILES = new Set([
+  "middleware.ts",
+  "instrumentation.ts",
+  "next.config.js",
+  "tsconfig.json",
+  "package.json",
+  "package-lock.json",
+]);
 
 function sourceFiles(source: "worktree" | "head"): string[] {
   const args = source === "head" ? ["ls-tree", "-r", "--name-only", "HEAD"] : ["ls-files", "-co", "--exclude-standard"];
@@ -53,7 +60,10 @@ function overlay(variant: Variant): Record<string, string | null> {
     case "empty":
       return { [PING_ROUTE]: ping, "middleware.ts": readFileSync(path.join(TEMPLATES, "empty-middleware.ts"), "utf8") };
     case "baseline":
-      return { [PING_ROUTE]: ping, "middleware.ts": readFileSync(path.join(TEMPLATES, "baseline-middleware.ts"), "utf8") };
+      return {
+        [PING_ROUTE]: ping,
+        "middleware.ts": readFileSync(path.join(TEMPLATES, "baseline-middleware.ts"), "utf8"),
+      };
   }
 }
 
@@ -77,13 +87,20 @@ function layOut(variant: Variant, source: "worktree" | "head"): string {
   const extra = overlay(variant);
   for (const file of files) {
     if (file in extra) continue;
-    const content = source === "head" ? execFileSync("git", ["show", `HEAD:${file}`], { cwd: ROOT, maxBuffer: 64 << 20 }) : readFileSync(path.join(ROOT, file));
+    const content =
+      source === "head"
+        ? execFileSync("git", ["show", `HEAD:${file}`], { cwd: ROOT, maxBuffer: 64 << 20 })
+        : readFileSync(path.join(ROOT, file));
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), content);
     hash.update(file).update("\0").update(content).update("\0");
   }
   for (const [file, content] of Object.entries(extra)) {
-    hash.update(`overlay:${file}`).update("\0").update(content ?? "<deleted>").update("\0");
+    hash
+      .update(`overlay:${file}`)
+      .update("\0")
+      .update(content ?? "<deleted>")
+      .update("\0");
     if (content === null) continue;
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), content);
@@ -107,7 +124,11 @@ async function build(variant: Variant, env: NodeJS.ProcessEnv): Promise<void> {
   const dir = variantDir(variant);
   const logFile = path.join(dir, "build.log");
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [nextBin(variant), "build"], { cwd: dir, env: { ...env, NEXT_DIST_DIR: ".next", NEXT_TELEMETRY_DISABLED: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [nextBin(variant), "build"], {
+      cwd: dir,
+      env: { ...env, NEXT_DIST_DIR: ".next", NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const out: Buffer[] = [];
     child.stdout.on("data", (d: Buffer) => out.push(d));
     child.stderr.on("data", (d: Buffer) => out.push(d));
@@ -115,7 +136,12 @@ async function build(variant: Variant, env: NodeJS.ProcessEnv): Promise<void> {
     child.on("close", (code) => {
       writeFileSync(logFile, Buffer.concat(out));
       if (code === 0) resolve();
-      else reject(new Error(`next build of the "${variant}" copy failed (exit ${code}); last lines:\n${Buffer.concat(out).toString().split("\n").slice(-30).join("\n")}`));
+      else
+        reject(
+          new Error(
+            `next build of the "${variant}" copy failed (exit ${code}); last lines:\n${Buffer.concat(out).toString().split("\n").slice(-30).join("\n")}`,
+          ),
+        );
     });
   });
 }

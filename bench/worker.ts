@@ -7,13 +7,21 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { ROOT } from "./config";
 
-export function runWorker<T>(name: string, script: string, opts: { args?: string[]; env: NodeJS.ProcessEnv; nodeFlags?: string[] }): Promise<T> {
+export function runWorker<T>(
+  name: string,
+  script: string,
+  opts: { args?: string[]; env: NodeJS.ProcessEnv; nodeFlags?: string[] },
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), "--import", "tsx", path.join(import.meta.dirname, script), ...(opts.args ?? [])], {
-      cwd: ROOT,
-      env: opts.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(opts.nodeFlags ?? []), "--import", "tsx", path.join(import.meta.dirname, script), ...(opts.args ?? [])],
+      {
+        cwd: ROOT,
+        env: opts.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));

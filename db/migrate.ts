@@ -22,7 +22,9 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
     await client.query(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
     );
-    const done = new Set((await client.query<{ version: string }>("SELECT version FROM schema_migrations")).rows.map((r) => r.version));
+    const done = new Set(
+      (await client.query<{ version: string }>("SELECT version FROM schema_migrations")).rows.map((r) => r.version),
+    );
     for (const file of files) {
       const version = file.replace(/\.sql$/, "");
       if (done.has(version)) continue;

@@ -40,7 +40,11 @@ test("a non-admin gets 403 from the admin page, the insights API and the CSV exp
   await expect(page.getByTestId("forbidden")).toBeVisible();
   await expect(page.getByTestId("audit-table")).toHaveCount(0);
 
-  for (const path of ["/api/admin/insights", "/api/admin/audit.csv", "/api/admin/audit.csv?type=session_expired_idle"]) {
+  for (const path of [
+    "/api/admin/insights",
+    "/api/admin/audit.csv",
+    "/api/admin/audit.csv?type=session_expired_idle",
+  ]) {
     const r = await page.request.get(path);
     expect(r.status(), path).toBe(403);
     expect(await r.json()).toMatchObject({ error: "forbidden" });
@@ -51,7 +55,9 @@ test("a non-admin gets 403 from the admin page, the insights API and the CSV exp
   await anonymous.close();
 });
 
-test("an idle expiry on Billing shows up for the admin: filtered by the user's email, and in the chart", async ({ browser }) => {
+test("an idle expiry on Billing shows up for the admin: filtered by the user's email, and in the chart", async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const { page: user, account } = await userPage(browser, "idle");
   await user.goto("/billing");
@@ -75,12 +81,21 @@ test("an idle expiry on Billing shows up for the admin: filtered by the user's e
   await admin.getByText("Data table: Sessions ended, by reason").click();
   const idleTotal = Number(await admin.getByTestId("chart-reasons-total-idle").textContent());
   expect(idleTotal).toBeGreaterThanOrEqual(1);
-  await expect(admin.getByTestId("chart-reasons").locator("svg rect title").filter({ hasText: / idle$/ })).not.toHaveCount(0);
+  await expect(
+    admin
+      .getByTestId("chart-reasons")
+      .locator("svg rect title")
+      .filter({ hasText: / idle$/ }),
+  ).not.toHaveCount(0);
 
   const scan = await new AxeBuilder({ page: admin }).include("main").analyze();
-  expect(scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(
+    scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`),
+  ).toEqual([]);
 
-  const insights = (await (await admin.request.get("/api/admin/insights?period=24h")).json()) as { expirationsByReason: { idle: number }[] };
+  const insights = (await (await admin.request.get("/api/admin/insights?period=24h")).json()) as {
+    expirationsByReason: { idle: number }[];
+  };
   expect(insights.expirationsByReason.reduce((s, b) => s + b.idle, 0)).toBeGreaterThanOrEqual(1);
 
   const csv = await admin.request.get((await admin.getByTestId("audit-export").getAttribute("href"))!);
@@ -93,7 +108,10 @@ test("an idle expiry on Billing shows up for the admin: filtered by the user's e
   expect(lines.slice(1).every((l) => l.includes(",session_expired_idle,"))).toBe(true);
 });
 
-test("'End all sessions' signs the user out everywhere; the same request from a non-admin is refused", async ({ browser, baseURL }) => {
+test("'End all sessions' signs the user out everywhere; the same request from a non-admin is refused", async ({
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(90_000);
   const { page: target, account } = await userPage(browser, "target");
   expect(await kratosWhoami(target)).toBe(200);

@@ -29,7 +29,10 @@ async function preferenceRows(identityId: string): Promise<unknown[]> {
   }
 }
 
-test("Kratos' profile form neither shows nor drops the timeout; one change, one audit row", async ({ page, account }) => {
+test("Kratos' profile form neither shows nor drops the timeout; one change, one audit row", async ({
+  page,
+  account,
+}) => {
   await register(page, account);
   await page.goto("/settings");
   await page.getByLabel("15 minutes", { exact: true }).check();
@@ -47,8 +50,12 @@ test("Kratos' profile form neither shows nor drops the timeout; one change, one 
   await profile.locator('input[name="traits.name"]').fill("Renamed In Kratos");
   await profile.getByRole("button", { name: /save/i }).click();
   const { id } = await identityOf(account.email);
-  await expect.poll(async () => (await identityOf(account.email)).traits.name, { timeout: 10_000 }).toBe("Renamed In Kratos");
+  await expect
+    .poll(async () => (await identityOf(account.email)).traits.name, { timeout: 10_000 })
+    .toBe("Renamed In Kratos");
   expect((await identityOf(account.email)).traits.idle_timeout_minutes).toBe(15);
 
-  await expect.poll(() => preferenceRows(id), { timeout: 10_000 }).toEqual([{ from: null, to: 15, via: "app_settings", from_known: true }]);
+  await expect
+    .poll(() => preferenceRows(id), { timeout: 10_000 })
+    .toEqual([{ from: null, to: 15, via: "app_settings", from_known: true }]);
 });

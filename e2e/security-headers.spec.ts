@@ -18,7 +18,9 @@ interface Violation {
   sample: string;
 }
 
-async function watchCsp(page: Page): Promise<{ violations: Violation[]; console: string[]; scripted: () => Promise<boolean> }> {
+async function watchCsp(
+  page: Page,
+): Promise<{ violations: Violation[]; console: string[]; scripted: () => Promise<boolean> }> {
   const violations: Violation[] = [];
   const console: string[] = [];
   await page.exposeFunction("__reportCspViolation", (v: Violation) => violations.push(v));
@@ -33,14 +35,18 @@ async function watchCsp(page: Page): Promise<{ violations: Violation[]; console:
     });
   });
   page.on("console", (m) => {
-    if (/Content Security Policy|Refused to|Permissions-Policy|Permissions policy/i.test(m.text())) console.push(`${page.url()}: ${m.text()}`);
+    if (/Content Security Policy|Refused to|Permissions-Policy|Permissions policy/i.test(m.text()))
+      console.push(`${page.url()}: ${m.text()}`);
   });
   // A page whose scripts ran has hydrated: Next's router is there.
   const scripted = () => page.evaluate(() => typeof (window as unknown as { next?: unknown }).next === "object");
   return { violations, console, scripted };
 }
 
-test("sign-up, dashboard, settings, the warning dialog, sign-out and sign-in: zero CSP violations", async ({ page, account }) => {
+test("sign-up, dashboard, settings, the warning dialog, sign-out and sign-in: zero CSP violations", async ({
+  page,
+  account,
+}) => {
   test.setTimeout(120_000);
   const csp = await watchCsp(page);
   const visited = new Set<string>();
@@ -77,7 +83,9 @@ test("sign-up, dashboard, settings, the warning dialog, sign-out and sign-in: ze
   reportFigure("headers", "CSP violations (e2e)", csp.violations.length);
   expect(csp.violations).toEqual([]);
   expect(csp.console).toEqual([]);
-  expect([...visited]).toEqual(expect.arrayContaining(["/login", "/registration", "/dashboard", "/settings", "/signed-out"]));
+  expect([...visited]).toEqual(
+    expect.arrayContaining(["/login", "/registration", "/dashboard", "/settings", "/signed-out"]),
+  );
 
   // Control: the watcher does see a violation (an image from a host the policy does not list).
   await page.evaluate(() => {

@@ -10,7 +10,10 @@ async function trait(email: string): Promise<unknown> {
   return identity?.traits.idle_timeout_minutes;
 }
 
-test("choosing 'Auto sign-out after 15 minutes' is stored in Kratos and applies from the next request", async ({ page, account }) => {
+test("choosing 'Auto sign-out after 15 minutes' is stored in Kratos and applies from the next request", async ({
+  page,
+  account,
+}) => {
   await register(page, account);
   await page.goto("/settings");
   await page.getByLabel("15 minutes", { exact: true }).check();
@@ -22,16 +25,25 @@ test("choosing 'Auto sign-out after 15 minutes' is stored in Kratos and applies 
   // can answer after it with the record it started from, and then the next check with Kratos (at most
   // revalidateSeconds later: 2 s in this run) reads the choice from the trait. That is the stated bound.
   await expect
-    .poll(async () => (await page.evaluate(async () => (await (await fetch("/api/session")).json()) as { idleBudgetSeconds: number })).idleBudgetSeconds, {
-      timeout: 8_000,
-    })
+    .poll(
+      async () =>
+        (await page.evaluate(async () => (await (await fetch("/api/session")).json()) as { idleBudgetSeconds: number }))
+          .idleBudgetSeconds,
+      {
+        timeout: 8_000,
+      },
+    )
     .toBe(30);
   await expect(page.getByTestId("policy-table")).toContainText("Normal pages30 seconds");
 
   // Known upstream gap: @ory/elements-react 1.2.1 renders the TOTP secret as an unlabelled read-only input
   // inside its settings card. Everything else on the page, ours and Ory's, is scanned.
   const scan = await new AxeBuilder({ page }).include("main").exclude('input[name="totp_secret_key"]').analyze();
-  expect(scan.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(
+    scan.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+  ).toEqual([]);
 });
 
 test("bad values are refused with a clear error and nothing is written", async ({ page, account }) => {
@@ -48,7 +60,9 @@ test("bad values are refused with a clear error and nothing is written", async (
     await page.reload();
   }
   // Missing altogether: no option chosen.
-  await page.evaluate(() => document.querySelectorAll<HTMLInputElement>('input[name="idle_timeout_minutes"]').forEach((r) => r.remove()));
+  await page.evaluate(() =>
+    document.querySelectorAll<HTMLInputElement>('input[name="idle_timeout_minutes"]').forEach((r) => r.remove()),
+  );
   await page.getByRole("button", { name: "Save auto sign-out" }).click();
   await expect(page.locator("#idle-pref-error")).toHaveText("Choose Never, 15, 30 or 60 minutes.");
   expect(await trait(account.email)).toBeUndefined();
@@ -65,7 +79,10 @@ test("an admin sees the options above the cap disabled, with the reason", async 
   await expect(page.getByText("administrators are signed out after at most").first()).toBeVisible();
 });
 
-test("step-up before changing billing details keeps what was typed, then needs a fresh confirmation", async ({ page, account }) => {
+test("step-up before changing billing details keeps what was typed, then needs a fresh confirmation", async ({
+  page,
+  account,
+}) => {
   test.setTimeout(90_000);
   await register(page, account);
   await page.waitForTimeout(11_000); // on the dashboard: past the test run's 10 s step-up window, within its 40 s budget
@@ -106,7 +123,10 @@ test("billing details with bad input: a clear error per field, nothing saved", a
   await expect(page.getByLabel("Billing email")).toHaveValue("");
 });
 
-test("an unsaved billing draft survives an idle sign-out and comes back after signing in; a manual sign-out clears it", async ({ page, account }) => {
+test("an unsaved billing draft survives an idle sign-out and comes back after signing in; a manual sign-out clears it", async ({
+  page,
+  account,
+}) => {
   test.setTimeout(120_000);
   await register(page, account);
   await page.goto("/billing");

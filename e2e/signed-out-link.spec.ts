@@ -14,7 +14,11 @@ async function kratosWhoami(page: Page): Promise<number> {
   return (await fetch(`${KRATOS}/sessions/whoami`, { headers: { cookie: cookies } })).status;
 }
 
-test("a plain link to /signed-out?reason=revoked leaves a live session's tabs where they are", async ({ page, account, context }) => {
+test("a plain link to /signed-out?reason=revoked leaves a live session's tabs where they are", async ({
+  page,
+  account,
+  context,
+}) => {
   await register(page, account);
   await page.goto("/billing");
   const company = page.locator('input[name="company"]');
@@ -26,7 +30,9 @@ test("a plain link to /signed-out?reason=revoked leaves a live session's tabs wh
   // The link, opened in a third tab (as from a mail or another site).
   const third = await context.newPage();
   await third.goto("/signed-out?reason=revoked");
-  await expect(third.getByTestId("signed-out-message")).toHaveText("Your session was ended by an administrator or from another device.");
+  await expect(third.getByTestId("signed-out-message")).toHaveText(
+    "Your session was ended by an administrator or from another device.",
+  );
 
   // Well past the 2 s a real sign-out takes to move them (e2e/warning.spec.ts).
   await page.waitForTimeout(5_000);

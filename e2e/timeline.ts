@@ -22,10 +22,15 @@ export async function recordTimeline(context: BrowserContext): Promise<(testInfo
       if (r.url().includes("/_next/static/")) return;
       // A page closed by the test while a request finishes has no response to read: the timeline says so,
       // and a diagnostics listener never fails the test.
-      const status = await r.response().then((response) => response?.status() ?? "?", () => "(page closed)");
+      const status = await r.response().then(
+        (response) => response?.status() ?? "?",
+        () => "(page closed)",
+      );
       lines.push(`${at()} <- ${r.method()} ${short(r.url())} ${status}`);
     });
-    page.on("requestfailed", (r) => lines.push(`${at()} xx ${r.method()} ${short(r.url())} ${r.failure()?.errorText ?? ""}`));
+    page.on("requestfailed", (r) =>
+      lines.push(`${at()} xx ${r.method()} ${short(r.url())} ${r.failure()?.errorText ?? ""}`),
+    );
     page.on("console", (m) => lines.push(`${at()} console.${m.type()} ${m.text().slice(0, 200)}`));
     page.on("pageerror", (e) => lines.push(`${at()} page error ${e.message}`));
     page.on("framenavigated", (f) => {
@@ -43,16 +48,23 @@ export async function recordTimeline(context: BrowserContext): Promise<(testInfo
         if (long) console.debug(`[timeline] timer ${id} (${Math.round(ms ?? 0)} ms) ran at ${stamp()}`);
         if (typeof fn === "function") (fn as (...a: unknown[]) => void)(...rest);
       }, ms);
-      if (long) console.debug(`[timeline] timer ${id} set for ${Math.round(ms ?? 0)} ms at ${stamp()}, ${document.visibilityState}`);
+      if (long)
+        console.debug(
+          `[timeline] timer ${id} set for ${Math.round(ms ?? 0)} ms at ${stamp()}, ${document.visibilityState}`,
+        );
       return id;
     }) as typeof window.setTimeout;
-    document.addEventListener("visibilitychange", () => console.debug(`[timeline] visibility ${document.visibilityState} at ${stamp()}`));
+    document.addEventListener("visibilitychange", () =>
+      console.debug(`[timeline] visibility ${document.visibilityState} at ${stamp()}`),
+    );
     // Messages between tabs (lib/client/tab-bus.ts): which arrived here, by type.
     const RealChannel = window.BroadcastChannel;
     window.BroadcastChannel = class extends RealChannel {
       constructor(name: string) {
         super(name);
-        this.addEventListener("message", (e) => console.debug(`[timeline] tab message ${(e.data as { type?: string })?.type} at ${stamp()}`));
+        this.addEventListener("message", (e) =>
+          console.debug(`[timeline] tab message ${(e.data as { type?: string })?.type} at ${stamp()}`),
+        );
       }
     };
   });
@@ -60,6 +72,8 @@ export async function recordTimeline(context: BrowserContext): Promise<(testInfo
     if (testInfo.status === testInfo.expectedStatus) return;
     const text = lines.join("\n");
     await testInfo.attach("client-timeline", { body: text, contentType: "text/plain" });
-    console.log(`\n--- client timeline of "${testInfo.title}" (seconds since the test began) ---\n${text}\n--- end of timeline ---`);
+    console.log(
+      `\n--- client timeline of "${testInfo.title}" (seconds since the test began) ---\n${text}\n--- end of timeline ---`,
+    );
   };
 }

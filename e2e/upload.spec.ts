@@ -14,7 +14,10 @@ async function kratosWhoami(page: Page): Promise<number> {
   return (await fetch(`${KRATOS}/sessions/whoami`, { headers: { cookie: cookies } })).status;
 }
 
-test("a 100 MB upload that outlasts the idle budget keeps the session; idle counting resumes afterwards", async ({ page, account }) => {
+test("a 100 MB upload that outlasts the idle budget keeps the session; idle counting resumes afterwards", async ({
+  page,
+  account,
+}) => {
   test.setTimeout(180_000);
   await register(page, account);
   await page.goto("/dashboard/upload");
@@ -38,7 +41,12 @@ test("a 100 MB upload that outlasts the idle budget keeps the session; idle coun
     const check = () => {
       if (document.querySelector("[data-testid=idle-warning][open]")) w.__warned = true;
     };
-    new MutationObserver(check).observe(document.body, { attributes: true, subtree: true, childList: true, attributeFilter: ["open"] });
+    new MutationObserver(check).observe(document.body, {
+      attributes: true,
+      subtree: true,
+      childList: true,
+      attributeFilter: ["open"],
+    });
     check();
   });
 
@@ -56,22 +64,36 @@ test("a 100 MB upload that outlasts the idle budget keeps the session; idle coun
   const result = page.getByTestId("upload-result");
   await expect(result).toHaveText("Uploaded 100 MB.", { timeout: 150_000 });
   const took = Date.now() - started;
-  expect(took, "the upload must outlast the idle budget for this test to mean anything").toBeGreaterThan(IDLE_BUDGET_MS + 5_000);
+  expect(took, "the upload must outlast the idle budget for this test to mean anything").toBeGreaterThan(
+    IDLE_BUDGET_MS + 5_000,
+  );
   await expect(page.getByTestId("upload-percent")).toHaveText("100%");
 
-  expect(await page.evaluate(() => (window as unknown as { __warned: boolean }).__warned), "the idle warning opened during the upload").toBe(false);
+  expect(
+    await page.evaluate(() => (window as unknown as { __warned: boolean }).__warned),
+    "the idle warning opened during the upload",
+  ).toBe(false);
   await expect(page).toHaveURL(/\/dashboard\/upload$/);
   expect(await kratosWhoami(page)).toBe(200);
 
   // Idle counting resumes from the end of the upload: the server's idle deadline is one budget after it,
   // and with no input the warning comes about 20 s later.
-  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
   const ended = Date.now();
-  const status = await page.evaluate(async () => (await (await fetch("/api/session")).json()) as { serverNow: number; idleExpiresAt: number });
+  const status = await page.evaluate(
+    async () => (await (await fetch("/api/session")).json()) as { serverNow: number; idleExpiresAt: number },
+  );
   const left = status.idleExpiresAt - status.serverNow;
   // Counted from the start of the upload (over 45 s ago) it would already be past; from its end, nearly whole.
   expect(left, "the idle clock restarted when the upload ended").toBeGreaterThan(IDLE_BUDGET_MS - 10_000);
   expect(left).toBeLessThanOrEqual(IDLE_BUDGET_MS);
-  await expect(page.getByRole("alertdialog", { name: "Are you still here?" })).toBeVisible({ timeout: WARNING_AFTER_MS + 8_000 });
+  await expect(page.getByRole("alertdialog", { name: "Are you still here?" })).toBeVisible({
+    timeout: WARNING_AFTER_MS + 8_000,
+  });
   expect(Date.now() - ended).toBeGreaterThan(WARNING_AFTER_MS - 5_000);
 });

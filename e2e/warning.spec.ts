@@ -19,7 +19,10 @@ async function serverDeadline(page: Page): Promise<number> {
   });
 }
 
-test("walk away: the warning appears, then the automatic sign-out, and Kratos says the session is gone", async ({ page, account }) => {
+test("walk away: the warning appears, then the automatic sign-out, and Kratos says the session is gone", async ({
+  page,
+  account,
+}) => {
   test.setTimeout(90_000);
   await register(page, account);
   const dialog = page.getByRole("alertdialog", { name: "Are you still here?" });
@@ -90,7 +93,10 @@ test("a device clock an hour off still warns on time", async ({ page, account })
   expect(waited).toBeGreaterThan(WARNING_AFTER_MS - 4_000);
 });
 
-test("a status request the server never answers does not stop the countdown: the warning still comes in time", async ({ page, account }) => {
+test("a status request the server never answers does not stop the countdown: the warning still comes in time", async ({
+  page,
+  account,
+}) => {
   test.setTimeout(90_000);
   await register(page, account);
   const signedInAt = Date.now();
@@ -111,7 +117,11 @@ test("a status request the server never answers does not stop the countdown: the
   await expect(page).toHaveURL(/\/dashboard$/);
 });
 
-test("two tabs: activity in one keeps the other alive; the warning is answered in either; sign-out ends both", async ({ page, account, context }) => {
+test("two tabs: activity in one keeps the other alive; the warning is answered in either; sign-out ends both", async ({
+  page,
+  account,
+  context,
+}) => {
   test.setTimeout(120_000);
   await register(page, account);
   const other = await context.newPage();

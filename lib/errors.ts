@@ -19,7 +19,8 @@ const ERRORS = {
   forbidden: { status: 403, message: "This is for administrators only." },
   cross_origin_refused: {
     status: 403,
-    message: (site: string) => `This endpoint only accepts requests from the app's own pages (Sec-Fetch-Site was "${site}", expected "same-origin").`,
+    message: (site: string) =>
+      `This endpoint only accepts requests from the app's own pages (Sec-Fetch-Site was "${site}", expected "same-origin").`,
   },
   body_too_large: { status: 413, message: (limit: string) => `The body must be at most ${limit}.` },
   unsupported_media_type: { status: 415, message: (type: string) => `Send the body as ${type}.` },
@@ -61,7 +62,10 @@ export class AppError extends Error {
   /** `{ error, message, ...extra }` with the code's status, never cached. */
   toResponse(extra: Record<string, unknown> = {}): NextResponse {
     const retry = RETRY_AFTER[this.code];
-    return noStoreJson(this.status, { error: this.code, message: this.message, ...extra }, retry ? { "retry-after": retry } : {});
+    return noStoreJson(
+      this.status,
+      { error: this.code, message: this.message, ...extra },
+      retry ? { "retry-after": retry } : {},
+    );
   }
 }
-

@@ -24,7 +24,8 @@ const pass = sweepWhenSafe();
 while (!stopping) {
   try {
     const result = await pass();
-    if (result && (result.ended || result.failed)) console.log(`[sweeper] ended ${result.ended}, failed ${result.failed}`);
+    if (result && (result.ended || result.failed))
+      console.log(`[sweeper] ended ${result.ended}, failed ${result.failed}`);
   } catch (error) {
     console.error(`[sweeper] pass failed, will retry: ${(error as Error).message}`);
   }

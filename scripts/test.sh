@@ -90,6 +90,7 @@ ensure_node_modules
 if [ "$ONLY" = all ]; then
   stage "typecheck"; npx tsc --noEmit || die "typecheck failed"
   stage "lint"; npx eslint . --max-warnings=0 || die "lint failed"
+  stage "format"; npx prettier --check . --log-level=warn || die "format: run npx prettier --write ."
 fi
 if [ "$ONLY" = all ] || [ "$ONLY" = unit ]; then
   stage "unit tests"

@@ -44,7 +44,12 @@ export async function signOut(): Promise<FormResult> {
     console.error(`[sign-out] not signed out, the session stays open for the sweeper: ${error.message}`);
     return NOT_SIGNED_OUT;
   }
-  recordSignedOut({ sessionId: session.sessionId, identityId: session.identityId, lastPath: session.record.lastPath, absoluteDeadline: session.absoluteDeadline });
+  recordSignedOut({
+    sessionId: session.sessionId,
+    identityId: session.identityId,
+    lastPath: session.record.lastPath,
+    absoluteDeadline: session.absoluteDeadline,
+  });
   await clearSessionCookies();
   redirect("/signed-out?reason=manual");
 }

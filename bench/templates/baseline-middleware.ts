@@ -30,7 +30,10 @@ interface Whoami {
 export async function middleware(request: NextRequest) {
   const value = request.cookies.get(COOKIE)?.value;
   if (!value) return NextResponse.json({ error: "unauthenticated" }, { status: 401 });
-  const who = await fetch(`${KRATOS}/sessions/whoami`, { headers: { cookie: `${COOKIE}=${value}` }, cache: "no-store" });
+  const who = await fetch(`${KRATOS}/sessions/whoami`, {
+    headers: { cookie: `${COOKIE}=${value}` },
+    cache: "no-store",
+  });
   if (who.status === 401 || who.status === 403) return NextResponse.json({ error: "unauthenticated" }, { status: 401 });
   if (!who.ok) return NextResponse.json({ error: "auth_unavailable" }, { status: 503 });
   const session = (await who.json()) as Whoami;
@@ -47,6 +50,8 @@ export async function middleware(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|api/session/activity$|api/session/events$|api/internal/).*)"],
+  matcher: [
+    "/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|api/session/activity$|api/session/events$|api/internal/).*)",
+  ],
   runtime: "nodejs",
 };

@@ -18,7 +18,9 @@ export function AuditFiltersForm({ values, keep }: { values: FilterValues; keep:
       <HiddenFields values={keep} />
       <fieldset>
         <legend>Event types (none ticked: all)</legend>
-        <div style={{ display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(15rem, 1fr))", gap: "0.25rem 1rem" }}>
+        <div
+          style={{ display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(15rem, 1fr))", gap: "0.25rem 1rem" }}
+        >
           {AUDIT_EVENT_TYPES.map((t) => (
             <label key={t}>
               <input type="checkbox" name="type" value={t} defaultChecked={values.types.includes(t)} /> <code>{t}</code>
@@ -30,17 +32,41 @@ export function AuditFiltersForm({ values, keep }: { values: FilterValues; keep:
         <span>
           <label htmlFor="filter-user">User (email or identity id)</label>
           <br />
-          <input id="filter-user" name="user" type="text" size={36} defaultValue={values.user} autoComplete="off" spellCheck={false} />
+          <input
+            id="filter-user"
+            name="user"
+            type="text"
+            size={36}
+            defaultValue={values.user}
+            autoComplete="off"
+            spellCheck={false}
+          />
         </span>
         <span>
           <label htmlFor="filter-from">From (UTC, inclusive)</label>
           <br />
-          <input id="filter-from" name="from" type="text" placeholder="2031-06-11T09:30" size={22} defaultValue={values.from} aria-describedby="filter-time-help" />
+          <input
+            id="filter-from"
+            name="from"
+            type="text"
+            placeholder="2031-06-11T09:30"
+            size={22}
+            defaultValue={values.from}
+            aria-describedby="filter-time-help"
+          />
         </span>
         <span>
           <label htmlFor="filter-to">To (UTC, exclusive)</label>
           <br />
-          <input id="filter-to" name="to" type="text" placeholder="2031-06-12" size={22} defaultValue={values.to} aria-describedby="filter-time-help" />
+          <input
+            id="filter-to"
+            name="to"
+            type="text"
+            placeholder="2031-06-12"
+            size={22}
+            defaultValue={values.to}
+            aria-describedby="filter-time-help"
+          />
         </span>
         <button type="submit">Filter</button>
       </p>

@@ -16,14 +16,25 @@ function Metadata({ value }: { value: Record<string, unknown> }) {
     <>
       {entries.map(([k, v]) => (
         <span key={k} style={{ display: "block" }}>
-          <span className="muted">{k}:</span> {v === null ? "null" : typeof v === "object" ? JSON.stringify(v) : String(v)}
+          <span className="muted">{k}:</span>{" "}
+          {v === null ? "null" : typeof v === "object" ? JSON.stringify(v) : String(v)}
         </span>
       ))}
     </>
   );
 }
 
-export function AuditTable({ rows, nextHref, firstHref, exportHref }: { rows: AuditRow[]; nextHref: string | null; firstHref: string | null; exportHref: string }) {
+export function AuditTable({
+  rows,
+  nextHref,
+  firstHref,
+  exportHref,
+}: {
+  rows: AuditRow[];
+  nextHref: string | null;
+  firstHref: string | null;
+  exportHref: string;
+}) {
   return (
     <>
       <p style={{ display: "flex", gap: "1rem", flexWrap: "wrap" }}>
@@ -61,7 +72,13 @@ export function AuditTable({ rows, nextHref, firstHref, exportHref }: { rows: Au
                     <code>{r.eventType}</code>
                   </td>
                   <td>{r.identityId ? <code>{r.identityId}</code> : <span className="muted">—</span>}</td>
-                  <td>{r.sessionId ? <code title={r.sessionId}>{r.sessionId.slice(0, 8)}…</code> : <span className="muted">—</span>}</td>
+                  <td>
+                    {r.sessionId ? (
+                      <code title={r.sessionId}>{r.sessionId.slice(0, 8)}…</code>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
                   <td>
                     <Metadata value={r.metadata} />
                   </td>

@@ -6,7 +6,14 @@
  * also named in the legend and the table, never told by colour alone.
  */
 export const PALETTE = [
-  "#D55E00", "#0072B2", "#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#000000", "#F0E442",
+  "#D55E00",
+  "#0072B2",
+  "#CC79A7",
+  "#009E73",
+  "#E69F00",
+  "#56B4E9",
+  "#000000",
+  "#F0E442",
 ] as const;
 
 export interface Series {

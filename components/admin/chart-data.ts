@@ -20,11 +20,18 @@ export function bucketLabels(iso: string, bucket: Bucket): { label: string; titl
 }
 
 export function reasonData(rows: ReasonBucket[], bucket: Bucket): BarDatum[] {
-  return rows.map((r) => ({ ...bucketLabels(r.bucket, bucket), values: { idle: r.idle, absolute: r.absolute, admin: r.admin, manual: r.manual } }));
+  return rows.map((r) => ({
+    ...bucketLabels(r.bucket, bucket),
+    values: { idle: r.idle, absolute: r.absolute, admin: r.admin, manual: r.manual },
+  }));
 }
 
 /** One series per area (largest first), on the same buckets as the reason chart. */
-export function areaData(buckets: ReasonBucket[], rows: AreaBucket[], bucket: Bucket): { series: Series[]; data: BarDatum[] } {
+export function areaData(
+  buckets: ReasonBucket[],
+  rows: AreaBucket[],
+  bucket: Bucket,
+): { series: Series[]; data: BarDatum[] } {
   const areas = [...new Set(rows.map((r) => r.area))];
   const series = areas.map((area, i) => ({ key: `a${i}`, label: area, color: PALETTE[i % PALETTE.length] ?? "#000" }));
   const keyOf = new Map(areas.map((a, i) => [a, `a${i}`]));
@@ -34,7 +41,10 @@ export function areaData(buckets: ReasonBucket[], rows: AreaBucket[], bucket: Bu
     values[keyOf.get(r.area) ?? ""] = r.count;
     byBucket.set(r.bucket, values);
   }
-  return { series, data: buckets.map((b) => ({ ...bucketLabels(b.bucket, bucket), values: byBucket.get(b.bucket) ?? {} })) };
+  return {
+    series,
+    data: buckets.map((b) => ({ ...bucketLabels(b.bucket, bucket), values: byBucket.get(b.bucket) ?? {} })),
+  };
 }
 
 export function histogramData(bins: IdleMinutesBin[]): BarDatum[] {

@@ -44,15 +44,24 @@ export function FrictionPanel({ insights }: { insights: FrictionInsights }) {
     <section aria-labelledby="friction-title" data-testid="friction">
       <h3 id="friction-title">Friction</h3>
       <p data-testid="friction-after-warning">
-        <strong>{pct(insights.afterWarningShare)}</strong> of idle expirations in this period ({afterWarning} of {idleExpirations}) came within{" "}
-        {withinMinutes} minutes after a warning in the same session: people saw “Are you still here?” and did not answer in time.
+        <strong>{pct(insights.afterWarningShare)}</strong> of idle expirations in this period ({afterWarning} of{" "}
+        {idleExpirations}) came within {withinMinutes} minutes after a warning in the same session: people saw “Are you
+        still here?” and did not answer in time.
       </p>
-      <RepeatList title="Signed out for inactivity at least twice today (UTC)" rows={insights.repeatToday} testId="friction-repeat-today" />
-      <RepeatList title="… and this week (since Monday, UTC)" rows={insights.repeatThisWeek} testId="friction-repeat-week" />
+      <RepeatList
+        title="Signed out for inactivity at least twice today (UTC)"
+        rows={insights.repeatToday}
+        testId="friction-repeat-today"
+      />
+      <RepeatList
+        title="… and this week (since Monday, UTC)"
+        rows={insights.repeatThisWeek}
+        testId="friction-repeat-week"
+      />
       <h4>Expirations just past the budget, by area</h4>
       <p className="muted">
-        Idle expirations up to 60 seconds after the area&apos;s budget. A high share suggests the budget is a little too short for the
-        work done there.
+        Idle expirations up to 60 seconds after the area&apos;s budget. A high share suggests the budget is a little too
+        short for the work done there.
       </p>
       {insights.justPastBudget.length === 0 ? (
         <p className="muted">No idle expirations in this period.</p>

@@ -2,7 +2,9 @@
 export function HiddenFields({ values }: { values: Record<string, string[]> }) {
   return (
     <>
-      {Object.entries(values).flatMap(([name, list]) => list.map((v, i) => <input key={`${name}-${i}`} type="hidden" name={name} value={v} />))}
+      {Object.entries(values).flatMap(([name, list]) =>
+        list.map((v, i) => <input key={`${name}-${i}`} type="hidden" name={name} value={v} />),
+      )}
     </>
   );
 }

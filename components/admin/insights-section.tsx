@@ -11,7 +11,15 @@ import { HiddenFields } from "./hidden-fields";
 
 const PERIOD_LABELS: Record<Period, string> = { "24h": "Last 24 hours", "7d": "Last 7 days", "30d": "Last 30 days" };
 
-export async function InsightsSection({ period, range, keep }: { period: Period; range: ChartRange; keep: Record<string, string[]> }) {
+export async function InsightsSection({
+  period,
+  range,
+  keep,
+}: {
+  period: Period;
+  range: ChartRange;
+  keep: Record<string, string[]>;
+}) {
   const [over, histogram, friction] = await Promise.all([
     expirationsOverTime(range, range.bucket),
     idleMinutesDistribution(range),
@@ -42,8 +50,20 @@ export async function InsightsSection({ period, range, keep }: { period: Period;
         </button>
       </form>
       <p className="muted">{span}. Times are UTC.</p>
-      <BarChart id="chart-reasons" title="Sessions ended, by reason" series={REASON_SERIES} data={reasonData(over.byReason, range.bucket)} unitLabel="sessions ended" />
-      <BarChart id="chart-areas" title="Expirations (idle and absolute), by area" series={areas.series} data={areas.data} unitLabel="expirations" />
+      <BarChart
+        id="chart-reasons"
+        title="Sessions ended, by reason"
+        series={REASON_SERIES}
+        data={reasonData(over.byReason, range.bucket)}
+        unitLabel="sessions ended"
+      />
+      <BarChart
+        id="chart-areas"
+        title="Expirations (idle and absolute), by area"
+        series={areas.series}
+        data={areas.data}
+        unitLabel="expirations"
+      />
       <BarChart
         id="chart-idle-minutes"
         title="Idle minutes at expiry"

@@ -10,8 +10,8 @@ export function CookiesOff({ retry }: { retry: string }) {
       <section className="card" aria-labelledby="cookies-off-title">
         <h1 id="cookies-off-title">Cookies are needed to sign in</h1>
         <p data-testid="cookies-off-message">
-          Your browser did not send the sign-in cookie, so the form cannot be shown safely. Enable cookies for this site (or leave private
-          mode) and try again.
+          Your browser did not send the sign-in cookie, so the form cannot be shown safely. Enable cookies for this site
+          (or leave private mode) and try again.
         </p>
         <p>
           <Link className="button" href={retry}>

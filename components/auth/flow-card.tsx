@@ -6,7 +6,14 @@
 import type { FlowError, LoginFlow, RecoveryFlow, RegistrationFlow } from "@ory/client-fetch";
 import type { SettingsFlow, VerificationFlow } from "@ory/client-fetch";
 import type { OryClientConfiguration } from "@ory/elements-react";
-import { Error as OryErrorCard, Login, Recovery, Registration, Settings, Verification } from "@ory/elements-react/theme";
+import {
+  Error as OryErrorCard,
+  Login,
+  Recovery,
+  Registration,
+  Settings,
+  Verification,
+} from "@ory/elements-react/theme";
 
 type Props<T> = { flow: T; config: OryClientConfiguration };
 

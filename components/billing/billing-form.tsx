@@ -15,9 +15,28 @@ export function BillingForm({
     <SensitiveForm id="billing" identityId={identityId} action={action} draft submitLabel="Save billing details">
       {(errors) => (
         <>
-          <Field name="company" label="Company" error={errors.company} defaultValue={current?.company} autoComplete="organization" />
-          <Field name="billing_email" label="Billing email" type="email" error={errors.billing_email} defaultValue={current?.billingEmail} autoComplete="email" />
-          <Field name="vat_id" label="VAT ID (optional)" error={errors.vat_id} defaultValue={current?.vatId ?? ""} autoComplete="off" />
+          <Field
+            name="company"
+            label="Company"
+            error={errors.company}
+            defaultValue={current?.company}
+            autoComplete="organization"
+          />
+          <Field
+            name="billing_email"
+            label="Billing email"
+            type="email"
+            error={errors.billing_email}
+            defaultValue={current?.billingEmail}
+            autoComplete="email"
+          />
+          <Field
+            name="vat_id"
+            label="VAT ID (optional)"
+            error={errors.vat_id}
+            defaultValue={current?.vatId ?? ""}
+            autoComplete="off"
+          />
         </>
       )}
     </SensitiveForm>

@@ -23,8 +23,18 @@ function read(storage: Storage, key: string): Values | null {
 function valuesOf(form: HTMLFormElement): Values {
   const out: Values = {};
   for (const element of Array.from(form.elements)) {
-    if (!(element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement)) continue;
-    if (!element.name || element.name.startsWith("$") || (element instanceof HTMLInputElement && ["password", "hidden", "submit"].includes(element.type))) continue;
+    if (!(
+      element instanceof HTMLInputElement ||
+      element instanceof HTMLTextAreaElement ||
+      element instanceof HTMLSelectElement
+    ))
+      continue;
+    if (
+      !element.name ||
+      element.name.startsWith("$") ||
+      (element instanceof HTMLInputElement && ["password", "hidden", "submit"].includes(element.type))
+    )
+      continue;
     out[element.name] = element.value;
   }
   return out;
@@ -33,7 +43,12 @@ function valuesOf(form: HTMLFormElement): Values {
 function fill(form: HTMLFormElement, values: Values): void {
   for (const [name, value] of Object.entries(values)) {
     const element = form.elements.namedItem(name);
-    if (element instanceof HTMLInputElement || element instanceof HTMLTextAreaElement || element instanceof HTMLSelectElement) element.value = value;
+    if (
+      element instanceof HTMLInputElement ||
+      element instanceof HTMLTextAreaElement ||
+      element instanceof HTMLSelectElement
+    )
+      element.value = value;
   }
 }
 

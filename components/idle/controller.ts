@@ -28,7 +28,10 @@ export class IdleController {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private leaseTimer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(path: string, private readonly onView: OnView) {
+  constructor(
+    path: string,
+    private readonly onView: OnView,
+  ) {
     this.state = initialState(Math.random().toString(36).slice(2), path, visible());
   }
 

@@ -7,7 +7,15 @@ function minutes(seconds: number | null): string {
 }
 
 /** The user's effective policy on this device (WCAG 2.2.6: say how long inactivity may last). */
-export function PolicyTable({ subject, policy, absoluteDeadline }: { subject: Subject; policy: PolicyConfig; absoluteDeadline: number }) {
+export function PolicyTable({
+  subject,
+  policy,
+  absoluteDeadline,
+}: {
+  subject: Subject;
+  policy: PolicyConfig;
+  absoluteDeadline: number;
+}) {
   const rows = [
     { area: "Normal pages", seconds: budgetFor("/dashboard", subject, policy).seconds },
     ...policy.ceilings.map((c) => ({ area: c.label, seconds: budgetFor(c.prefix, subject, policy).seconds })),
@@ -15,7 +23,9 @@ export function PolicyTable({ subject, policy, absoluteDeadline }: { subject: Su
   const at = new Date(absoluteDeadline);
   return (
     <table data-testid="policy-table">
-      <caption className="muted">Your sign-out policy on this {subject.device === "mobile" ? "mobile device" : "computer"}</caption>
+      <caption className="muted">
+        Your sign-out policy on this {subject.device === "mobile" ? "mobile device" : "computer"}
+      </caption>
       <thead>
         <tr>
           <th scope="col">Area</th>

@@ -42,7 +42,11 @@ function send(file: Blob, onProgress: (percent: number) => void): Promise<number
 
 function testFile(): File {
   const chunk = new Uint8Array(MB); // zeros: the content does not matter, the size does
-  return new File(Array.from({ length: TEST_FILE_MB }, () => chunk), `test-${TEST_FILE_MB}MB.bin`, { type: "application/octet-stream" });
+  return new File(
+    Array.from({ length: TEST_FILE_MB }, () => chunk),
+    `test-${TEST_FILE_MB}MB.bin`,
+    { type: "application/octet-stream" },
+  );
 }
 
 export function UploadForm() {
@@ -60,7 +64,10 @@ export function UploadForm() {
       const bytes = await lease(send(file, (percent) => setStatus({ kind: "uploading", percent })));
       setStatus({ kind: "done", bytes });
     } catch (error) {
-      setStatus({ kind: "failed", message: error instanceof UploadError ? error.message : "The upload failed. Please try again." });
+      setStatus({
+        kind: "failed",
+        message: error instanceof UploadError ? error.message : "The upload failed. Please try again.",
+      });
     }
   }
 
@@ -70,7 +77,12 @@ export function UploadForm() {
     <section aria-label="Upload a file">
       <p>
         <label htmlFor={inputId}>File </label>
-        <input id={inputId} type="file" disabled={uploading} onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)} />
+        <input
+          id={inputId}
+          type="file"
+          disabled={uploading}
+          onChange={(e) => setFile(e.currentTarget.files?.[0] ?? null)}
+        />
       </p>
       <p>
         <button type="button" className="secondary" disabled={uploading} onClick={() => setFile(testFile())}>
@@ -85,7 +97,9 @@ export function UploadForm() {
           Upload
         </button>
       </p>
-      <p className="muted">You won&apos;t be signed out for inactivity while an upload is running; idle time counts again once it ends.</p>
+      <p className="muted">
+        You won&apos;t be signed out for inactivity while an upload is running; idle time counts again once it ends.
+      </p>
       <p>
         <label htmlFor={progressId}>Upload progress </label>
         <progress id={progressId} max={100} value={percent} data-testid="upload-progress" />{" "}

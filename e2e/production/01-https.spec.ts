@@ -9,7 +9,11 @@ import { APP_PORTS, ORIGIN, upstreamOf, whoami } from "./stack";
 
 const HSTS = "max-age=31536000";
 
-test("sign-in over HTTPS on one origin: Secure, HttpOnly, SameSite cookies; HSTS and CSP through Caddy", async ({ page, context, account }) => {
+test("sign-in over HTTPS on one origin: Secure, HttpOnly, SameSite cookies; HSTS and CSP through Caddy", async ({
+  page,
+  context,
+  account,
+}) => {
   const origins = new Set<string>();
   page.on("request", (request) => origins.add(new URL(request.url()).origin));
 
@@ -32,14 +36,20 @@ test("sign-in over HTTPS on one origin: Secure, HttpOnly, SameSite cookies; HSTS
   const kratos = await page.request.get("/.ory/sessions/whoami");
   expect(kratos.status()).toBe(200);
   expect(kratos.headers()["strict-transport-security"]).toBe(HSTS);
-  expect(((await kratos.json()) as { identity: { traits: { email: string } } }).identity.traits.email).toBe(account.email);
+  expect(((await kratos.json()) as { identity: { traits: { email: string } } }).identity.traits.email).toBe(
+    account.email,
+  );
 
   // The cookies Chromium holds for the origin.
   const jar = await context.cookies(ORIGIN);
   const session = jar.find((c) => c.name === "ory_kratos_session");
   const csrf = jar.find((c) => c.name.startsWith("csrf_token_"));
   const activity = jar.find((c) => c.name === "idle_act");
-  for (const [label, cookie] of [["Kratos session", session], ["Kratos CSRF", csrf], ["app activity record", activity]] as const) {
+  for (const [label, cookie] of [
+    ["Kratos session", session],
+    ["Kratos CSRF", csrf],
+    ["app activity record", activity],
+  ] as const) {
     expect(cookie, `${label} cookie present`).toBeDefined();
     reportFigure(
       "production",
@@ -60,22 +70,36 @@ test("sign-in over HTTPS on one origin: Secure, HttpOnly, SameSite cookies; HSTS
   expect((await whoami(kratosCookie)).status).toBe(401);
 });
 
-test("Kratos' CSRF check holds through the proxy; its admin API and the internal channel are not on the origin", async ({ request }) => {
+test("Kratos' CSRF check holds through the proxy; its admin API and the internal channel are not on the origin", async ({
+  request,
+}) => {
   const init = await request.get("/.ory/self-service/login/browser", { headers: { accept: "application/json" } });
   expect(init.status()).toBe(200);
   const flow = (await init.json()) as { id: string; ui: { action: string } };
-  expect(flow.ui.action.startsWith(`${ORIGIN}/.ory/self-service/login?flow=`), "Kratos knows its public URL").toBe(true);
+  expect(flow.ui.action.startsWith(`${ORIGIN}/.ory/self-service/login?flow=`), "Kratos knows its public URL").toBe(
+    true,
+  );
   // The same flow posted without the anti-CSRF cookie Kratos set (a new, empty cookie jar): refused.
   const forged = await fetch(`${ORIGIN}/.ory/self-service/login?flow=${flow.id}`, {
     method: "POST",
     headers: { accept: "application/json", "content-type": "application/json" },
-    body: JSON.stringify({ method: "password", identifier: "someone@example.com", password: "whatever-it-is-42", csrf_token: "forged" }),
+    body: JSON.stringify({
+      method: "password",
+      identifier: "someone@example.com",
+      password: "whatever-it-is-42",
+      csrf_token: "forged",
+    }),
   });
   expect(forged.status).toBe(403);
   expect(await forged.text()).toContain("security_csrf_violation");
 
   // Neither Kratos' admin API nor the app's internal channel is routed by the proxy.
-  for (const path of ["/.ory/admin/identities", "/.ory/admin/health/ready", "/api/internal/activity", "/api/internal/events"]) {
+  for (const path of [
+    "/.ory/admin/identities",
+    "/.ory/admin/health/ready",
+    "/api/internal/activity",
+    "/api/internal/events",
+  ]) {
     const closed = await fetch(`${ORIGIN}${path}`);
     expect(closed.status, `${path} is not served on the public origin`).toBe(404);
     expect(closed.headers.get("x-upstream"), `${path} never reached an app instance`).toBeNull();

@@ -18,7 +18,11 @@ async function lastServedBy(request: APIRequestContext, last: string): Promise<v
   throw new Error(`no health answer from ${last}`);
 }
 
-test("activity on one instance, the idle expiry decided by the other: revoked in Kratos, one audit row", async ({ page, context, account }) => {
+test("activity on one instance, the idle expiry decided by the other: revoked in Kratos, one audit row", async ({
+  page,
+  context,
+  account,
+}) => {
   await register(page, account);
   const cookie = (await context.cookies()).find((c) => c.name === "ory_kratos_session");
   const kratosCookie = `ory_kratos_session=${cookie!.value}`;
@@ -43,7 +47,11 @@ test("activity on one instance, the idle expiry decided by the other: revoked in
   const decidedOn = upstream(expired);
   const idleSeconds = (Date.now() - lastActivity) / 1000;
 
-  reportFigure("production", "walk away: activity on / expiry decided on", `${activeOn} / ${decidedOn} after ${idleSeconds.toFixed(1)} s idle`);
+  reportFigure(
+    "production",
+    "walk away: activity on / expiry decided on",
+    `${activeOn} / ${decidedOn} after ${idleSeconds.toFixed(1)} s idle`,
+  );
   expect(decidedOn, "the expiry was decided by the other instance").toBe(other);
   expect(expired.status()).toBe(303);
   const location = new URL(expired.headers()["location"]!, "https://origin.invalid");

@@ -19,7 +19,11 @@ const WAITING = 6; // sessions whose activity writes wait in instance 1's outbox
 const LOAD = 6; // concurrent browsers loading pages through Caddy
 
 async function heartbeat(base: string, jar: Jar) {
-  return hit(base, "/api/session/activity", jar, { method: "POST", headers: { "content-type": "application/json" }, body: '{"reason":"heartbeat"}' });
+  return hit(base, "/api/session/activity", jar, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: '{"reason":"heartbeat"}',
+  });
 }
 
 /** Browsers loading /dashboard through Caddy until stop(); every answer but 200 is a failure. */
@@ -42,7 +46,11 @@ function loadThroughCaddy(jars: Jar[]) {
       }
     }
   });
-  return { stats, terminated: () => (termAt = Date.now()), stop: async () => ((running = false), await Promise.all(loops)) };
+  return {
+    stats,
+    terminated: () => (termAt = Date.now()),
+    stop: async () => ((running = false), await Promise.all(loops)),
+  };
 }
 
 test("SIGTERM to one instance under load: the other keeps answering, no outbox event lost", async () => {
@@ -55,7 +63,9 @@ test("SIGTERM to one instance under load: the other keeps answering, no outbox e
     const pgUrl = new URL(process.env.DATABASE_URL!);
     proxy = await tcpProxy(Number(pgUrl.port || 5432));
     pgUrl.port = String(proxy.port);
-    await stackShell('stop_pidfile "$STATE_DIR/app-1.pid"; prod_start_app 1; prod_wait_app 1', { DATABASE_URL: pgUrl.toString() });
+    await stackShell('stop_pidfile "$STATE_DIR/app-1.pid"; prod_start_app 1; prod_wait_app 1', {
+      DATABASE_URL: pgUrl.toString(),
+    });
 
     const sessions = await signInMany(WAITING + LOAD);
     const jars = new Map(sessions.map((s) => [s.sessionId, new Jar(s.cookie)]));
@@ -91,13 +101,26 @@ test("SIGTERM to one instance under load: the other keeps answering, no outbox e
       "SELECT session_id, (extract(epoch FROM last_activity_at) * 1000)::bigint AS la FROM session_activity WHERE session_id = ANY($1::uuid[])",
       [waiting.map((s) => s.sessionId)],
     );
-    const stored = waiting.filter((s) => Number(rows.find((r) => r.session_id === s.sessionId)?.la) >= beatAt.get(s.sessionId)! - 1000).length;
+    const stored = waiting.filter(
+      (s) => Number(rows.find((r) => r.session_id === s.sessionId)?.la) >= beatAt.get(s.sessionId)! - 1000,
+    ).length;
     const { stats } = load;
     const afterTerm = [...stats.afterTerm].map(([u, n]) => `${u}: ${n}`).join(", ");
 
-    reportFigure("production", "SIGTERM: requests sent / failed", `${stats.sent} / ${stats.failed} (${LOAD} browsers; after SIGTERM ${afterTerm})`);
-    reportFigure("production", "SIGTERM: outbox events queued / written", `${queued.pending} / ${stored} of ${WAITING} sessions (exit ${exitSeconds.toFixed(1)} s)`);
-    expect(stats.failed, `at most the requests in flight on the stopped instance fail: ${stats.failures.join("; ")}`).toBeLessThanOrEqual(LOAD);
+    reportFigure(
+      "production",
+      "SIGTERM: requests sent / failed",
+      `${stats.sent} / ${stats.failed} (${LOAD} browsers; after SIGTERM ${afterTerm})`,
+    );
+    reportFigure(
+      "production",
+      "SIGTERM: outbox events queued / written",
+      `${queued.pending} / ${stored} of ${WAITING} sessions (exit ${exitSeconds.toFixed(1)} s)`,
+    );
+    expect(
+      stats.failed,
+      `at most the requests in flight on the stopped instance fail: ${stats.failures.join("; ")}`,
+    ).toBeLessThanOrEqual(LOAD);
     expect(stats.afterTerm.get(upstreamOf(2)) ?? 0, "the other instance answered").toBeGreaterThan(0);
     expect(stored, "every activity write waiting in the outbox at SIGTERM reached the table").toBe(WAITING);
   } finally {

@@ -10,7 +10,11 @@ import { pidOf, stackShell, upstreamOf, whoami } from "./stack";
 
 const PROCESSES = ["caddy", "kratos", "app-1", "app-2"];
 
-test("restart every process on the same databases: the signed-in session carries on", async ({ page, context, account }) => {
+test("restart every process on the same databases: the signed-in session carries on", async ({
+  page,
+  context,
+  account,
+}) => {
   await register(page, account);
   const cookie = (await context.cookies()).find((c) => c.name === "ory_kratos_session");
   const kratosCookie = `ory_kratos_session=${cookie!.value}`;
@@ -33,9 +37,16 @@ test("restart every process on the same databases: the signed-in session carries
   // Both restarted instances honour it (round robin: consecutive requests, different instances; the tab is
   // closed so that none of its own requests comes between).
   await page.close();
-  const answers = [await context.request.get("/dashboard", { maxRedirects: 0 }), await context.request.get("/dashboard", { maxRedirects: 0 })];
+  const answers = [
+    await context.request.get("/dashboard", { maxRedirects: 0 }),
+    await context.request.get("/dashboard", { maxRedirects: 0 }),
+  ];
   expect(answers.map((a) => a.status())).toEqual([200, 200]);
   expect(new Set(answers.map((a) => a.headers()["x-upstream"]))).toEqual(new Set([upstreamOf(1), upstreamOf(2)]));
 
-  reportFigure("production", "restart of every process: session carried on", `yes (restart took ${restartSeconds.toFixed(1)} s)`);
+  reportFigure(
+    "production",
+    "restart of every process: session carried on",
+    `yes (restart took ${restartSeconds.toFixed(1)} s)`,
+  );
 });

@@ -23,7 +23,10 @@ export const ORIGIN = required("APP_URL");
 export const KRATOS_INTERNAL_URL = required("KRATOS_PUBLIC_INTERNAL_URL");
 export const STATE_DIR = required("STATE_DIR");
 export const APP_PORTS = required("PROD_APP_PORTS").split(" ").map(Number);
-export const POLICY = JSON.parse(required("IDLE_POLICY")) as { idleDesktopSeconds: number; activityWriteSeconds: number };
+export const POLICY = JSON.parse(required("IDLE_POLICY")) as {
+  idleDesktopSeconds: number;
+  activityWriteSeconds: number;
+};
 
 /** The loopback address Caddy names in X-Upstream for app instance n (1-based). */
 export function upstreamOf(n: number): string {
@@ -38,11 +41,15 @@ export function pool(): pg.Pool {
 
 /** Runs bash with scripts/lib.sh and scripts/prod-lib.sh loaded and this stack's configuration. */
 export async function stackShell(script: string, env: Record<string, string> = {}): Promise<string> {
-  const { stdout } = await run("bash", ["-c", `set -euo pipefail; . scripts/lib.sh; . scripts/prod-lib.sh; prod_config; ${script}`], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    timeout: 180_000,
-  });
+  const { stdout } = await run(
+    "bash",
+    ["-c", `set -euo pipefail; . scripts/lib.sh; . scripts/prod-lib.sh; prod_config; ${script}`],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      timeout: 180_000,
+    },
+  );
   return stdout;
 }
 

@@ -25,7 +25,15 @@ interface State {
 }
 
 const g = globalThis as unknown as { __outbox?: State };
-const state: State = (g.__outbox ??= { queue: [], running: false, timer: undefined, produced: 0, completed: 0, lastError: undefined, waiters: [] });
+const state: State = (g.__outbox ??= {
+  queue: [],
+  running: false,
+  timer: undefined,
+  produced: 0,
+  completed: 0,
+  lastError: undefined,
+  waiters: [],
+});
 
 /** The longest wait between two attempts: a job is retried at most this long after PostgreSQL is back. */
 export const OUTBOX_MAX_RETRY_MS = 5_000;
@@ -53,7 +61,8 @@ async function drain(): Promise<void> {
       } catch (error) {
         job.attempts += 1;
         const message = (error as Error).message;
-        if (state.lastError !== message) console.error(`[outbox] ${job.label} failed (attempt ${job.attempts}), will retry: ${message}`);
+        if (state.lastError !== message)
+          console.error(`[outbox] ${job.label} failed (attempt ${job.attempts}), will retry: ${message}`);
         state.lastError = message;
         const delay = Math.min(MAX_DELAY_MS, 250 * 2 ** Math.min(job.attempts, 5));
         state.timer = setTimeout(() => void drain(), delay);
@@ -68,7 +77,12 @@ async function drain(): Promise<void> {
 }
 
 export function outboxStats() {
-  return { pending: state.queue.length, produced: state.produced, completed: state.completed, lastError: state.lastError ?? null };
+  return {
+    pending: state.queue.length,
+    produced: state.produced,
+    completed: state.completed,
+    lastError: state.lastError ?? null,
+  };
 }
 
 function releaseMarks(): void {

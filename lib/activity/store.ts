@@ -34,7 +34,9 @@ export async function writeActivity(a: ActivityWrite): Promise<void> {
   );
 }
 
-export async function readActivity(sessionId: string): Promise<{ lastActivityAt: number; lastPath: string; ended: boolean } | null> {
+export async function readActivity(
+  sessionId: string,
+): Promise<{ lastActivityAt: number; lastPath: string; ended: boolean } | null> {
   const { rows } = await db().query<{ la: string; last_path: string; ended: boolean }>(
     "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, last_path, ended_at IS NOT NULL AS ended FROM session_activity WHERE session_id = $1",
     [sessionId],
@@ -57,7 +59,13 @@ export async function claimEnd(client: PoolClient, end: SessionEnd): Promise<boo
 /** Ends the session's row (creating it if the app never saw activity) unless it already ended. */
 async function claimRow(
   client: PoolClient,
-  end: { sessionId: string; identityId: string; lastPath: string; absoluteDeadline: number; endReason: "idle" | "absolute" | "manual" },
+  end: {
+    sessionId: string;
+    identityId: string;
+    lastPath: string;
+    absoluteDeadline: number;
+    endReason: "idle" | "absolute" | "manual";
+  },
 ): Promise<boolean> {
   const { rowCount } = await client.query(
     `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline, ended_at, end_reason)
@@ -95,7 +103,12 @@ export interface ManualEnd {
 function claimManualEnd(end: ManualEnd): Promise<void> {
   return inTransaction(async (client) => {
     if (!(await claimRow(client, { ...end, endReason: "manual" }))) return;
-    await insertAudit(client, { eventType: "signed_out", identityId: end.identityId, sessionId: end.sessionId, metadata: { page: end.lastPath } });
+    await insertAudit(client, {
+      eventType: "signed_out",
+      identityId: end.identityId,
+      sessionId: end.sessionId,
+      metadata: { page: end.lastPath },
+    });
   });
 }
 
@@ -105,11 +118,15 @@ export function recordSignedOut(end: ManualEnd): void {
 }
 
 /** Marks a session ended for another reason (manual sign-out, admin) so the sweeper leaves it alone. */
-export async function markEnded(client: Pick<PoolClient, "query">, sessionId: string, reason: "manual" | "admin"): Promise<void> {
-  await client.query("UPDATE session_activity SET ended_at = now(), end_reason = $2, updated_at = now() WHERE session_id = $1 AND ended_at IS NULL", [
-    sessionId,
-    reason,
-  ]);
+export async function markEnded(
+  client: Pick<PoolClient, "query">,
+  sessionId: string,
+  reason: "manual" | "admin",
+): Promise<void> {
+  await client.query(
+    "UPDATE session_activity SET ended_at = now(), end_reason = $2, updated_at = now() WHERE session_id = $1 AND ended_at IS NULL",
+    [sessionId, reason],
+  );
 }
 
 // ---- throttled activity writes -------------------------------------------------------------------

@@ -91,7 +91,8 @@ export async function sweepOnce(
           await revoke(row.session_id);
         } catch (error) {
           failed += 1;
-          if (failed === 1) console.error(`[sweeper] revocation failed, will retry next pass: ${(error as Error).message}`);
+          if (failed === 1)
+            console.error(`[sweeper] revocation failed, will retry next pass: ${(error as Error).message}`);
           continue;
         }
         if (await serially(() => claimEnd(client, sessionEndOf(row, policy)))) ended += 1;

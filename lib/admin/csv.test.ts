@@ -18,7 +18,11 @@ const cells: { name: string; input: unknown; expected: string }[] = [
   { name: "- is neutralised", input: "-2+3", expected: "'-2+3" },
   { name: "@ is neutralised", input: "@SUM(A1)", expected: "'@SUM(A1)" },
   { name: "a leading tab is neutralised", input: "\t=1", expected: "'\t=1" },
-  { name: "a formula with quotes and commas: prefixed, then quoted", input: '=HYPERLINK("http://x","y")', expected: `"'=HYPERLINK(""http://x"",""y"")"` },
+  {
+    name: "a formula with quotes and commas: prefixed, then quoted",
+    input: '=HYPERLINK("http://x","y")',
+    expected: `"'=HYPERLINK(""http://x"",""y"")"`,
+  },
   { name: "= in the middle is harmless", input: "/billing?a=1", expected: "/billing?a=1" },
   { name: "an object becomes JSON, quoted", input: { page: "/x", n: 1 }, expected: '"{""page"":""/x"",""n"":1}"' },
 ];
@@ -38,6 +42,9 @@ describe("csvLine / auditCsvLine", () => {
       sessionId: "5b4e5a3e-0000-4000-8000-000000000001",
       metadata: { area: "Billing", page: "=evil()" },
     });
-    assert.equal(line, `7,2031-06-11T12:00:00.000001Z,session_expired_idle,,5b4e5a3e-0000-4000-8000-000000000001,Billing,'=evil(),"{""area"":""Billing"",""page"":""=evil()""}"\r\n`);
+    assert.equal(
+      line,
+      `7,2031-06-11T12:00:00.000001Z,session_expired_idle,,5b4e5a3e-0000-4000-8000-000000000001,Billing,'=evil(),"{""area"":""Billing"",""page"":""=evil()""}"\r\n`,
+    );
   });
 });

@@ -23,7 +23,16 @@ export function csvLine(cells: readonly unknown[]): string {
   return `${cells.map(csvCell).join(",")}\r\n`;
 }
 
-export const AUDIT_CSV_COLUMNS = ["id", "created_at", "event_type", "identity_id", "session_id", "area", "page", "metadata"] as const;
+export const AUDIT_CSV_COLUMNS = [
+  "id",
+  "created_at",
+  "event_type",
+  "identity_id",
+  "session_id",
+  "area",
+  "page",
+  "metadata",
+] as const;
 
 export interface CsvAuditRow {
   id: string;
@@ -36,5 +45,14 @@ export interface CsvAuditRow {
 
 export function auditCsvLine(row: CsvAuditRow): string {
   const { area, page } = row.metadata;
-  return csvLine([row.id, row.createdAt, row.eventType, row.identityId, row.sessionId, area ?? null, page ?? null, row.metadata]);
+  return csvLine([
+    row.id,
+    row.createdAt,
+    row.eventType,
+    row.identityId,
+    row.sessionId,
+    area ?? null,
+    page ?? null,
+    row.metadata,
+  ]);
 }

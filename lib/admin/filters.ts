@@ -46,7 +46,14 @@ function parseInstant(value: string): Date | null {
   const [, y, mo, d, h = "0", mi = "0", sec = "0"] = m;
   const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   // JS would roll 2031-02-30 over to March: refuse instead.
-  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  if (
+    day.getUTCMonth() !== Number(mo) - 1 ||
+    day.getUTCDate() !== Number(d) ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(sec) > 59
+  )
+    return null;
   const zoned = m[4] === undefined ? `${value}T00:00:00Z` : m[7] ? value : `${value}Z`;
   const date = new Date(zoned);
   const year = date.getUTCFullYear();
@@ -56,7 +63,10 @@ function parseInstant(value: string): Date | null {
 const single = (name: string) =>
   z.preprocess(
     (v) => (typeof v === "string" ? v.trim() || undefined : v),
-    z.string({ error: `${name}: give it once.` }).max(400, `${name}: too long.`).optional(),
+    z
+      .string({ error: `${name}: give it once.` })
+      .max(400, `${name}: too long.`)
+      .optional(),
   );
 
 const instant = (name: string) =>
@@ -72,7 +82,13 @@ const instant = (name: string) =>
 
 const types = z.preprocess(
   (v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).filter((t) => t !== "")),
-  z.array(z.enum(AUDIT_EVENT_TYPES, { error: (issue) => `Event type: "${String(issue.input).slice(0, 40)}" is not one we record.` })).max(AUDIT_EVENT_TYPES.length, "Event type: each at most once."),
+  z
+    .array(
+      z.enum(AUDIT_EVENT_TYPES, {
+        error: (issue) => `Event type: "${String(issue.input).slice(0, 40)}" is not one we record.`,
+      }),
+    )
+    .max(AUDIT_EVENT_TYPES.length, "Event type: each at most once."),
 );
 
 /** An email address (resolved through Kratos) or an identity id. */
@@ -80,7 +96,10 @@ export const userRef = z
   .string()
   .trim()
   .max(320)
-  .refine((v) => z.email().safeParse(v).success || z.uuid().safeParse(v).success, "User: enter an email address or an identity id (UUID).")
+  .refine(
+    (v) => z.email().safeParse(v).success || z.uuid().safeParse(v).success,
+    "User: enter an email address or an identity id (UUID).",
+  )
   .transform((v): UserRef => (v.includes("@") ? { email: v.toLowerCase() } : { identityId: v.toLowerCase() }));
 export type UserRef = { email: string } | { identityId: string };
 
@@ -92,7 +111,8 @@ const auditShape = {
 };
 
 function rangeOrder(v: { from?: Date; to?: Date }, ctx: z.RefinementCtx) {
-  if (v.from && v.to && v.from >= v.to) ctx.addIssue({ code: "custom", message: "From must be before To.", path: ["from"] });
+  if (v.from && v.to && v.from >= v.to)
+    ctx.addIssue({ code: "custom", message: "From must be before To.", path: ["from"] });
 }
 
 const cursorField = single("Cursor").transform((v, ctx) => {
@@ -112,12 +132,15 @@ export const adminPageParams = z
   .object({
     ...auditShape,
     cursor: cursorField,
-    period: single("Period").pipe(z.enum(["24h", "7d", "30d"], { error: "Period: choose 24h, 7d or 30d." }).default("7d")),
+    period: single("Period").pipe(
+      z.enum(["24h", "7d", "30d"], { error: "Period: choose 24h, 7d or 30d." }).default("7d"),
+    ),
     bucket: single("Bucket").pipe(z.enum(["hour", "day"], { error: "Bucket: choose hour or day." }).optional()),
   })
   .superRefine(rangeOrder)
   .superRefine((v, ctx) => {
-    if (v.bucket === "hour" && PERIODS[v.period] > 7 * DAY) ctx.addIssue({ code: "custom", message: "Hourly bars need a period of 7 days or less.", path: ["bucket"] });
+    if (v.bucket === "hour" && PERIODS[v.period] > 7 * DAY)
+      ctx.addIssue({ code: "custom", message: "Hourly bars need a period of 7 days or less.", path: ["bucket"] });
   });
 
 const WITHIN = "Within: minutes from 1 to 60.";
@@ -130,7 +153,12 @@ export const insightsParams = z
     to: instant("To"),
     bucket: single("Bucket").pipe(z.enum(["hour", "day"], { error: "Bucket: choose hour or day." }).optional()),
     within: single("Within").pipe(
-      z.string().regex(/^\d{1,2}$/, WITHIN).transform(Number).pipe(z.number().int().min(1, WITHIN).max(60, WITHIN)).optional(),
+      z
+        .string()
+        .regex(/^\d{1,2}$/, WITHIN)
+        .transform(Number)
+        .pipe(z.number().int().min(1, WITHIN).max(60, WITHIN))
+        .optional(),
     ),
   })
   .superRefine(rangeOrder);
@@ -145,7 +173,11 @@ export interface ChartRange {
 
 /** The chart range for a period ending now (default bucket: hours for 24 h, else days). */
 export function rangeForPeriod(period: Period, bucket: Bucket | undefined, now: number): ChartRange {
-  return { from: new Date(now - PERIODS[period]), to: new Date(now), bucket: bucket ?? (period === "24h" ? "hour" : "day") };
+  return {
+    from: new Date(now - PERIODS[period]),
+    to: new Date(now),
+    bucket: bucket ?? (period === "24h" ? "hour" : "day"),
+  };
 }
 
 /** Checks an explicit range: bounded, and not too many hourly bars. */
@@ -194,7 +226,12 @@ export function rangeEndingNow(period: Period, bucket: Bucket | undefined): Char
 }
 
 /** The first value of each form field as typed (to refill the form after a bad value). */
-export function rawFilterValues(raw: Record<string, string | string[] | undefined>): { types: string[]; user: string; from: string; to: string } {
+export function rawFilterValues(raw: Record<string, string | string[] | undefined>): {
+  types: string[];
+  user: string;
+  from: string;
+  to: string;
+} {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? "") : (v ?? "")).slice(0, 400);
   const types = raw.type === undefined ? [] : Array.isArray(raw.type) ? raw.type : [raw.type];
   return { types, user: first(raw.user), from: first(raw.from), to: first(raw.to) };

@@ -16,7 +16,8 @@ interface TimeRange {
   to: Date;
 }
 
-const NUM = (key: string) => `CASE WHEN jsonb_typeof(metadata->'${key}') = 'number' THEN (metadata->>'${key}')::numeric END`;
+const NUM = (key: string) =>
+  `CASE WHEN jsonb_typeof(metadata->'${key}') = 'number' THEN (metadata->>'${key}')::numeric END`;
 
 export interface IdleMinutesBin {
   fromMinutes: number;
@@ -42,15 +43,17 @@ SELECT (s.bin * $3::numeric)::float8 AS from_minutes,
 FROM generate_series(0, (SELECT max(bin) FROM counts)) AS s(bin) LEFT JOIN counts c ON c.bin = s.bin
 ORDER BY s.bin`;
 
-export async function idleMinutesDistribution(range: TimeRange, opts: { widthMinutes?: number; maxBins?: number } = {}, client: Queryable = db()): Promise<IdleMinutesBin[]> {
+export async function idleMinutesDistribution(
+  range: TimeRange,
+  opts: { widthMinutes?: number; maxBins?: number } = {},
+  client: Queryable = db(),
+): Promise<IdleMinutesBin[]> {
   const width = opts.widthMinutes ?? 1;
   const maxBins = opts.maxBins ?? 60;
-  const { rows } = await client.query<{ from_minutes: number; to_minutes: number | null; count: number }>(IDLE_MINUTES_SQL, [
-    range.from.toISOString(),
-    range.to.toISOString(),
-    width,
-    maxBins,
-  ]);
+  const { rows } = await client.query<{ from_minutes: number; to_minutes: number | null; count: number }>(
+    IDLE_MINUTES_SQL,
+    [range.from.toISOString(), range.to.toISOString(), width, maxBins],
+  );
   return rows.map((r) => ({ fromMinutes: r.from_minutes, toMinutes: r.to_minutes, count: r.count }));
 }
 
@@ -130,6 +133,11 @@ export async function frictionInsights(
     afterWarningShare: idleTotal === 0 ? null : afterWarning / idleTotal,
     repeatToday: repeat(today.rows),
     repeatThisWeek: repeat(week.rows),
-    justPastBudget: areas.rows.map((r) => ({ area: r.area, total: r.total, justPast: r.just_past, share: r.just_past / r.total })),
+    justPastBudget: areas.rows.map((r) => ({
+      area: r.area,
+      total: r.total,
+      justPast: r.just_past,
+      share: r.just_past / r.total,
+    })),
   };
 }

@@ -45,7 +45,11 @@ export class InvalidCursorError extends Error {}
 const CREATED_TEXT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The audit page's SQL (exported so the tests can EXPLAIN exactly what runs). */
-export function auditPageQuery(f: AuditFilters, cursor: AuditCursor | null, limit: number): { text: string; values: unknown[] } {
+export function auditPageQuery(
+  f: AuditFilters,
+  cursor: AuditCursor | null,
+  limit: number,
+): { text: string; values: unknown[] } {
   const values: unknown[] = [];
   const $ = (v: unknown) => `$${values.push(v)}`;
   const common: string[] = [];
@@ -61,7 +65,8 @@ export function auditPageQuery(f: AuditFilters, cursor: AuditCursor | null, limi
   let inner: string;
   if (types.length === 0 || types.length === AUDIT_EVENT_TYPES.length) inner = select(common);
   else if (types.length === 1) inner = select([`event_type = ${$(types[0])}`, ...common]);
-  else if (f.identityId) inner = select([`event_type = ANY(${$(types)}::text[])`, ...common]); // one user's rows: few
+  else if (f.identityId)
+    inner = select([`event_type = ANY(${$(types)}::text[])`, ...common]); // one user's rows: few
   else inner = types.map((t) => `(${select([`event_type = ${$(t)}`, ...common])})`).join(" UNION ALL ");
   const text =
     `SELECT id::text AS id, ${CREATED_TEXT} AS created, event_type, identity_id::text AS identity_id, session_id::text AS session_id, metadata ` +
@@ -70,15 +75,37 @@ export function auditPageQuery(f: AuditFilters, cursor: AuditCursor | null, limi
 }
 
 /** One page, newest first. `cursor` is the opaque value from the previous page's nextCursor. */
-export async function auditPage(filters: AuditFilters, cursor: string | null, limit = PAGE_SIZE, client: Queryable = db()): Promise<AuditPage> {
+export async function auditPage(
+  filters: AuditFilters,
+  cursor: string | null,
+  limit = PAGE_SIZE,
+  client: Queryable = db(),
+): Promise<AuditPage> {
   if (!Number.isInteger(limit) || limit < 1 || limit > 5_000) throw new RangeError("limit must be 1..5000");
   const decoded = cursor === null ? null : decodeCursor(cursor);
   if (cursor !== null && decoded === null) throw new InvalidCursorError("invalid cursor");
   const { text, values } = auditPageQuery(filters, decoded, limit + 1);
-  const { rows } = await client.query<{ id: string; created: string; event_type: string; identity_id: string | null; session_id: string | null; metadata: Record<string, unknown> }>(text, values);
-  const page = rows.slice(0, limit).map((r) => ({ id: r.id, createdAt: r.created, eventType: r.event_type, identityId: r.identity_id, sessionId: r.session_id, metadata: r.metadata }));
+  const { rows } = await client.query<{
+    id: string;
+    created: string;
+    event_type: string;
+    identity_id: string | null;
+    session_id: string | null;
+    metadata: Record<string, unknown>;
+  }>(text, values);
+  const page = rows.slice(0, limit).map((r) => ({
+    id: r.id,
+    createdAt: r.created,
+    eventType: r.event_type,
+    identityId: r.identity_id,
+    sessionId: r.session_id,
+    metadata: r.metadata,
+  }));
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+  return {
+    rows: page,
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  };
 }
 
 /**
@@ -86,7 +113,10 @@ export async function auditPage(filters: AuditFilters, cursor: string | null, li
  * one page whatever the size, and a slow client slows the reads (back-pressure). Without `to`, the export
  * stops at the moment it started, so rows written meanwhile neither appear half-way nor shift it.
  */
-export function streamAuditCsv(filters: AuditFilters, opts: { pageSize?: number; client?: Queryable } = {}): ReadableStream<Uint8Array> {
+export function streamAuditCsv(
+  filters: AuditFilters,
+  opts: { pageSize?: number; client?: Queryable } = {},
+): ReadableStream<Uint8Array> {
   const snapshot: AuditFilters = { ...filters, to: filters.to ?? new Date() };
   const encoder = new TextEncoder();
   let cursor: string | null = null;
@@ -180,7 +210,10 @@ export async function expirationsOverTime(
     client.query<ReasonBucket>(EXPIRATIONS_BY_REASON_SQL, values),
     client.query<{ bucket: string; area: string; count: number; area_total: number }>(EXPIRATIONS_BY_AREA_SQL, values),
   ]);
-  return { byReason: reasons.rows, byArea: areas.rows.map((r) => ({ bucket: r.bucket, area: r.area, count: r.count, areaTotal: r.area_total })) };
+  return {
+    byReason: reasons.rows,
+    byArea: areas.rows.map((r) => ({ bucket: r.bucket, area: r.area, count: r.count, areaTotal: r.area_total })),
+  };
 }
 
 export { frictionInsights, idleMinutesDistribution, type FrictionInsights, type IdleMinutesBin } from "./insights";

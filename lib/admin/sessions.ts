@@ -15,7 +15,11 @@ import { revokeIdentitySessions } from "@/lib/kratos/admin";
  * Marks the identity's live rows ended. Only rows whose last activity is not after the revocation: a
  * session the user opened since (signed in again) is a new session and stays live.
  */
-export async function markIdentitySessionsEnded(client: Pick<Pool, "query">, identityId: string, revokedAt: number): Promise<number> {
+export async function markIdentitySessionsEnded(
+  client: Pick<Pool, "query">,
+  identityId: string,
+  revokedAt: number,
+): Promise<number> {
   const { rowCount } = await client.query(
     `UPDATE session_activity SET ended_at = now(), end_reason = 'admin', updated_at = now()
      WHERE identity_id = $1 AND ended_at IS NULL AND last_activity_at <= to_timestamp($2::float8 / 1000)`,

@@ -29,7 +29,9 @@ export const auditEventSchema = z
     eventType: z.enum(AUDIT_EVENT_TYPES),
     identityId: z.uuid().nullable(),
     sessionId: z.uuid().nullable(),
-    metadata: z.record(z.string().regex(/^[a-z_]{1,40}$/), scalar).refine((m) => Object.keys(m).length <= 20, "too many keys"),
+    metadata: z
+      .record(z.string().regex(/^[a-z_]{1,40}$/), scalar)
+      .refine((m) => Object.keys(m).length <= 20, "too many keys"),
   })
   .strict();
 

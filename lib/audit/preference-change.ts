@@ -45,22 +45,30 @@ async function recordIn(client: PoolClient, change: PreferenceChange): Promise<b
   // The first report for an identity sets the baseline: the old value when the caller knows it, otherwise
   // the saved value itself, and then the change is audited with its previous value unknown.
   const baseline = change.knownFrom === undefined ? to : change.knownFrom;
-  const first = await client.query("INSERT INTO idle_preference (identity_id, minutes) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
-    identityId,
-    baseline,
-  ]);
+  const first = await client.query(
+    "INSERT INTO idle_preference (identity_id, minutes) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    [identityId, baseline],
+  );
   if (first.rowCount === 1 && change.knownFrom === undefined) return audited(client, change, null);
-  const known = await client.query<{ minutes: number | null }>("SELECT minutes FROM idle_preference WHERE identity_id = $1 FOR UPDATE", [
-    identityId,
-  ]);
+  const known = await client.query<{ minutes: number | null }>(
+    "SELECT minutes FROM idle_preference WHERE identity_id = $1 FOR UPDATE",
+    [identityId],
+  );
   const before = known.rows[0]?.minutes ?? null;
   if (before === to) return false;
-  await client.query("UPDATE idle_preference SET minutes = $2, updated_at = now() WHERE identity_id = $1", [identityId, to]);
+  await client.query("UPDATE idle_preference SET minutes = $2, updated_at = now() WHERE identity_id = $1", [
+    identityId,
+    to,
+  ]);
   return audited(client, change, { minutes: before });
 }
 
 /** `from` null: the app had never seen this identity's choice, so the value before the change is unknown. */
-async function audited(client: PoolClient, change: PreferenceChange, from: { minutes: number | null } | null): Promise<true> {
+async function audited(
+  client: PoolClient,
+  change: PreferenceChange,
+  from: { minutes: number | null } | null,
+): Promise<true> {
   await insertAudit(client, {
     eventType: "idle_preference_changed",
     identityId: change.identityId,

@@ -7,12 +7,10 @@ import type { AuditEvent } from "./events";
 type Queryable = Pick<PoolClient, "query">;
 
 export async function insertAudit(client: Queryable, event: AuditEvent): Promise<void> {
-  await client.query("INSERT INTO security_audit (event_type, identity_id, session_id, metadata) VALUES ($1, $2, $3, $4)", [
-    event.eventType,
-    event.identityId,
-    event.sessionId,
-    JSON.stringify(event.metadata),
-  ]);
+  await client.query(
+    "INSERT INTO security_audit (event_type, identity_id, session_id, metadata) VALUES ($1, $2, $3, $4)",
+    [event.eventType, event.identityId, event.sessionId, JSON.stringify(event.metadata)],
+  );
 }
 
 /**

@@ -27,8 +27,17 @@ export async function recordHeartbeat(session: VerifiedSession, beat: Heartbeat)
   const governing = strictestPath(beat.paths ?? [], subject, policy) ?? session.record.lastPath;
   const record = touch(session.record, now, governing);
   const deadlines = deadlinesOf(session, record, subject, policy);
-  const write = { sessionId: session.sessionId, identityId: session.identityId, lastActivityAt: now, lastPath: governing };
-  noteActivity({ ...write, budgetSeconds: deadlines.budget.seconds, absoluteDeadline: deadlines.absoluteDeadline }, policy.activityWriteSeconds * 1000, beat.reason === "still-here");
+  const write = {
+    sessionId: session.sessionId,
+    identityId: session.identityId,
+    lastActivityAt: now,
+    lastPath: governing,
+  };
+  noteActivity(
+    { ...write, budgetSeconds: deadlines.budget.seconds, absoluteDeadline: deadlines.absoluteDeadline },
+    policy.activityWriteSeconds * 1000,
+    beat.reason === "still-here",
+  );
   // The check does not count this request as activity (the heartbeat moves the clock here), so the session's
   // idle deadline is still the one before this request: was its warning open?
   const warning = beat.reason === "still-here" ? openWarning(now, session.idleDeadline, policy.warningSeconds) : null;

@@ -43,7 +43,9 @@ export interface VerifiedSession extends Session {
   device: Device;
 }
 
-export type Check = { answer: Extract<Answer, { kind: "pass" }>; session: VerifiedSession } | { answer: Exclude<Answer, { kind: "pass" }>; session?: undefined };
+export type Check =
+  | { answer: Extract<Answer, { kind: "pass" }>; session: VerifiedSession }
+  | { answer: Exclude<Answer, { kind: "pass" }>; session?: undefined };
 
 /** Kratos answers this process has had (see lib/session/confirmations.ts). */
 const confirmations = new Confirmations();
@@ -77,7 +79,13 @@ export const checkSession = cache(async (kind: CheckKind, declaredArea?: string)
   // may pass them on without rewriting request headers, so a path or admission header there could be the browser's.
   const apiLike = isApiLike(kind);
   const recordCookie = jar.get(ACTIVITY_COOKIE)?.value;
-  const admitted = apiLike ? undefined : admittedAt(env.SESSION_SECRET, h.get(ADMISSION_HEADER), { kind: h.get(KIND_HEADER) ?? "", path: h.get(PATH_HEADER) ?? "", record: recordCookie ?? "" });
+  const admitted = apiLike
+    ? undefined
+    : admittedAt(env.SESSION_SECRET, h.get(ADMISSION_HEADER), {
+        kind: h.get(KIND_HEADER) ?? "",
+        path: h.get(PATH_HEADER) ?? "",
+        record: recordCookie ?? "",
+      });
   const path = apiLike ? "/" : await requestPath();
   const device = deviceFrom(h.get("sec-ch-ua-mobile"), h.get("user-agent"));
   const evaluation = await evaluate(

@@ -14,10 +14,19 @@ import type { VerifiedSession } from "./session-check";
 
 export type StepUpRequired = { status: "step-up"; loginUrl: string; message: string };
 
-export async function requireFreshAuthentication(session: VerifiedSession, action: string, returnPath: string): Promise<StepUpRequired | null> {
+export async function requireFreshAuthentication(
+  session: VerifiedSession,
+  action: string,
+  returnPath: string,
+): Promise<StepUpRequired | null> {
   const now = Date.now();
   if (authenticationIsFresh(session.authenticatedAt, now, readPolicy())) return null;
-  audit({ eventType: "step_up_required", identityId: session.identityId, sessionId: session.sessionId, metadata: { action, page: returnPath } });
+  audit({
+    eventType: "step_up_required",
+    identityId: session.identityId,
+    sessionId: session.sessionId,
+    metadata: { action, page: returnPath },
+  });
   // Mark the step-up as pending: the gate writes step_up_completed once a newer authentication arrives.
   await saveRecord({ ...session.record, stepUpSince: now });
   return {

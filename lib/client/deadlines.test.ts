@@ -9,27 +9,47 @@ import { HOUR, SEC, T0, status } from "./test-fixtures";
 
 /** Fixed server epoch: 2025-01-01T00:00:00Z. */
 
-
 describe("toDeadlines: server deadlines on the monotonic clock", () => {
   // Sent at 10 000, answered at 10 200: rtt 200 ms, the server's "now" sits at 10 100 on the monotonic clock.
   const SENT = 10_000;
   const RECEIVED = 10_200;
   const NOW_MONO = 10_100;
-  const cases: { name: string; status: SessionStatus; sent?: number; received?: number; expected: Record<string, unknown> }[] = [
+  const cases: {
+    name: string;
+    status: SessionStatus;
+    sent?: number;
+    received?: number;
+    expected: Record<string, unknown>;
+  }[] = [
     {
       name: "the server clock as the reference",
       status: status(),
-      expected: { idleAt: NOW_MONO + 40 * SEC, warnAt: NOW_MONO + 20 * SEC, absoluteAt: NOW_MONO + 4 * HOUR, absoluteWarnAt: NOW_MONO + 4 * HOUR - 60 * SEC },
+      expected: {
+        idleAt: NOW_MONO + 40 * SEC,
+        warnAt: NOW_MONO + 20 * SEC,
+        absoluteAt: NOW_MONO + 4 * HOUR,
+        absoluteWarnAt: NOW_MONO + 4 * HOUR - 60 * SEC,
+      },
     },
     {
       name: "server clock an hour ahead: the same deadlines",
       status: status({ serverNow: T0 + HOUR, idleExpiresAt: T0 + HOUR + 40 * SEC, absoluteExpiresAt: T0 + 5 * HOUR }),
-      expected: { idleAt: NOW_MONO + 40 * SEC, warnAt: NOW_MONO + 20 * SEC, absoluteAt: NOW_MONO + 4 * HOUR, absoluteWarnAt: NOW_MONO + 4 * HOUR - 60 * SEC },
+      expected: {
+        idleAt: NOW_MONO + 40 * SEC,
+        warnAt: NOW_MONO + 20 * SEC,
+        absoluteAt: NOW_MONO + 4 * HOUR,
+        absoluteWarnAt: NOW_MONO + 4 * HOUR - 60 * SEC,
+      },
     },
     {
       name: "server clock an hour behind: the same deadlines",
       status: status({ serverNow: T0 - HOUR, idleExpiresAt: T0 - HOUR + 40 * SEC, absoluteExpiresAt: T0 + 3 * HOUR }),
-      expected: { idleAt: NOW_MONO + 40 * SEC, warnAt: NOW_MONO + 20 * SEC, absoluteAt: NOW_MONO + 4 * HOUR, absoluteWarnAt: NOW_MONO + 4 * HOUR - 60 * SEC },
+      expected: {
+        idleAt: NOW_MONO + 40 * SEC,
+        warnAt: NOW_MONO + 20 * SEC,
+        absoluteAt: NOW_MONO + 4 * HOUR,
+        absoluteWarnAt: NOW_MONO + 4 * HOUR - 60 * SEC,
+      },
     },
     {
       name: "zero round trip: the server's now is the receive time",
@@ -89,7 +109,11 @@ describe("toDeadlines: server deadlines on the monotonic clock", () => {
   it("skew in either direction gives identical deadlines (whole object)", () => {
     const base = toDeadlines(status(), SENT, RECEIVED);
     for (const skew of [HOUR, -HOUR, 3 * 24 * HOUR, -37 * SEC]) {
-      const skewed = status({ serverNow: T0 + skew, idleExpiresAt: T0 + skew + 40 * SEC, absoluteExpiresAt: T0 + skew + 4 * HOUR });
+      const skewed = status({
+        serverNow: T0 + skew,
+        idleExpiresAt: T0 + skew + 40 * SEC,
+        absoluteExpiresAt: T0 + skew + 4 * HOUR,
+      });
       assert.deepEqual(toDeadlines(skewed, SENT, RECEIVED), base, `skew ${skew} ms`);
     }
   });
@@ -146,7 +170,10 @@ describe("heartbeatInterval: at most 30 s, and within the budget", () => {
     for (let budget = 21; budget <= 7200; budget += 7) {
       const every = heartbeatInterval(budget, 20);
       assert.ok(every <= 30_000, `budget ${budget}: ${every} ms > 30 s`);
-      assert.ok(every < (budget - 20) * 1000 || every === 2_000, `budget ${budget}: ${every} ms not within the room before the warning`);
+      assert.ok(
+        every < (budget - 20) * 1000 || every === 2_000,
+        `budget ${budget}: ${every} ms not within the room before the warning`,
+      );
     }
   });
 });
@@ -171,7 +198,8 @@ describe("msToNextTick: the warning's countdown ticks once a second, on the seco
       now += wait + 0.3; // timers run a little late
       shown.push(secondsLeft(idleAt, now));
     }
-    for (let i = 1; i < shown.length; i++) assert.ok(shown[i - 1]! - shown[i]! <= 1, `skipped from ${shown[i - 1]} to ${shown[i]}`);
+    for (let i = 1; i < shown.length; i++)
+      assert.ok(shown[i - 1]! - shown[i]! <= 1, `skipped from ${shown[i - 1]} to ${shown[i]}`);
     assert.equal(shown.at(-1), 0);
   });
 });

@@ -13,7 +13,6 @@ import { HOUR, SEC, T0, status } from "./test-fixtures";
 const ME = "me";
 const OTHER = "other";
 
-
 /** That status received at `at` with no round trip: idle at `at` + 40 s, warning at `at` + 20 s. */
 const deadlinesAt = (at: number, overrides: Partial<SessionStatus> = {}) => toDeadlines(status(overrides), at, at);
 const D0 = deadlinesAt(0);
@@ -259,7 +258,7 @@ table("answers from the server", [
     commands: [arm(21 * SEC), post({ type: "status", tab: ME, status: status() })],
   },
   {
-    name: "\"I'm here\" answered: the warning closes here and in every tab (status, then extended)",
+    name: '"I\'m here" answered: the warning closes here and in every tab (status, then extended)',
     before: { phase: WARNING },
     event: answer("still-here", "still-here", 27 * SEC, ok()),
     now: 27 * SEC,
@@ -385,7 +384,7 @@ table("messages from other tabs", [
     after: { deadlines: deadlinesAt(5 * SEC) },
   },
   {
-    name: "another tab answered \"I'm here\": the warning closes here",
+    name: 'another tab answered "I\'m here": the warning closes here',
     before: { phase: WARNING },
     event: message({ type: "extended", tab: OTHER, status: status() }),
     now: 27 * SEC,
@@ -407,14 +406,14 @@ table("messages from other tabs", [
     after: { phase: { kind: "active" } },
   },
   {
-    name: "\"signed out\" from another tab: only a reason to ask the server",
+    name: '"signed out" from another tab: only a reason to ask the server',
     event: message({ type: "signed-out", tab: OTHER, url: "/signed-out?reason=manual" }),
     now: 5 * SEC,
     commands: [sync("poll", "confirm")],
     after: { confirming: "/signed-out?reason=manual", leaving: false },
   },
   {
-    name: "\"signed out\" again while asking: one question at a time",
+    name: '"signed out" again while asking: one question at a time',
     before: { confirming: "/signed-out?reason=manual" },
     event: message({ type: "signed-out", tab: OTHER, url: "/signed-out?reason=idle" }),
     now: 5 * SEC,
@@ -499,7 +498,7 @@ table("visibility, pageshow, online, resume, pagehide, freeze", [
 
 table("the warning answered, leases, stop", [
   {
-    name: "\"I'm here\" while warning: reported with the seconds left, then sent",
+    name: '"I\'m here" while warning: reported with the seconds left, then sent',
     before: { phase: WARNING },
     event: { type: "still-here" },
     now: 27_500,
@@ -510,7 +509,7 @@ table("the warning answered, leases, stop", [
     after: { lastHeartbeatAt: 27_500, phase: WARNING },
   },
   {
-    name: "\"I'm here\" with no warning open: sent, nothing reported",
+    name: '"I\'m here" with no warning open: sent, nothing reported',
     event: { type: "still-here" },
     now: 5 * SEC,
     commands: [sync("still-here", "still-here")],
@@ -676,7 +675,10 @@ describe("sequences", () => {
       throw new Error("Date.now() called");
     };
     try {
-      run(state(), [[20 * SEC, { type: "timer" }], [20 * SEC, answer("poll", "warn", 20 * SEC, ok())]]);
+      run(state(), [
+        [20 * SEC, { type: "timer" }],
+        [20 * SEC, answer("poll", "warn", 20 * SEC, ok())],
+      ]);
     } finally {
       Date.now = real;
     }

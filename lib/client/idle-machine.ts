@@ -20,7 +20,18 @@
  */
 import { heartbeatInterval, secondsLeft, type SessionStatus } from "./deadlines";
 import {
-  ACTIVE, apply, arm, confirmSignOut, leave, openWarning, post, report, schedule, sync, then, type Step,
+  ACTIVE,
+  apply,
+  arm,
+  confirmSignOut,
+  leave,
+  openWarning,
+  post,
+  report,
+  schedule,
+  sync,
+  then,
+  type Step,
 } from "./idle-steps";
 import type { Command, IdleEvent, IdleState, SyncAfter } from "./idle-types";
 import { leaveUrl } from "./leave-url";
@@ -39,7 +50,9 @@ export const INPUT_THROTTLE_MS = 1_000;
 
 export function initialState(tab: string, path: string, visible: boolean): IdleState {
   return {
-    tab, path, visible,
+    tab,
+    path,
+    visible,
     paths: { [tab]: path },
     deadlines: null,
     phase: ACTIVE,
@@ -58,22 +71,37 @@ export function initialState(tab: string, path: string, visible: boolean): IdleS
 export function reduce(s: IdleState, e: IdleEvent, now: number): Step {
   if (s.stopped) return [s, []];
   switch (e.type) {
-    case "start": return then(post(s, { type: "path", tab: s.tab, path: s.path }), (x) => sync(x, now, "poll"));
-    case "path": return onPath(s, e.path, now);
-    case "input": return onInput(s, now);
-    case "timer": return onTimer(s, now);
-    case "answer": return onAnswer(s, e, now);
-    case "message": return onMessage(s, e.message, now);
+    case "start":
+      return then(post(s, { type: "path", tab: s.tab, path: s.path }), (x) => sync(x, now, "poll"));
+    case "path":
+      return onPath(s, e.path, now);
+    case "input":
+      return onInput(s, now);
+    case "timer":
+      return onTimer(s, now);
+    case "answer":
+      return onAnswer(s, e, now);
+    case "message":
+      return onMessage(s, e.message, now);
     case "visibility":
-    case "wake": return wake(s, e.visible, now);
-    case "pageshow": return e.persisted ? wake(s, e.visible, now) : [{ ...s, visible: e.visible }, []];
-    case "hide": return post(s, { type: "closed", tab: s.tab });
-    case "still-here": return onStillHere(s, now);
-    case "signing-out": return schedule({ ...s, holdLeaveUntil: now + SIGN_OUT_HOLD_MS }, now);
-    case "lease-start": return onLeaseStart(s, now);
-    case "lease-end": return onLeaseEnd(s, now);
-    case "lease-tick": return s.leases > 0 ? sync(s, now, "lease") : [s, []];
-    case "stop": return onStop(s);
+    case "wake":
+      return wake(s, e.visible, now);
+    case "pageshow":
+      return e.persisted ? wake(s, e.visible, now) : [{ ...s, visible: e.visible }, []];
+    case "hide":
+      return post(s, { type: "closed", tab: s.tab });
+    case "still-here":
+      return onStillHere(s, now);
+    case "signing-out":
+      return schedule({ ...s, holdLeaveUntil: now + SIGN_OUT_HOLD_MS }, now);
+    case "lease-start":
+      return onLeaseStart(s, now);
+    case "lease-end":
+      return onLeaseEnd(s, now);
+    case "lease-tick":
+      return s.leases > 0 ? sync(s, now, "lease") : [s, []];
+    case "stop":
+      return onStop(s);
   }
 }
 
@@ -153,14 +181,21 @@ const AFTER: Record<SyncAfter, (s: IdleState, status: SessionStatus, now: number
 function onMessage(s: IdleState, m: TabMessage, now: number): Step {
   if (m.tab === s.tab) return [s, []];
   switch (m.type) {
-    case "activity": return [{ ...s, lastInputAt: now }, []];
-    case "status": return apply(s, m.status, now, now);
-    case "extended": return apply(s.phase.kind === "warning" ? { ...s, phase: ACTIVE } : s, m.status, now, now);
-    case "signed-out": return confirmSignOut(s, m.url, now);
-    case "path": return onTabPath(s, m.tab, m.path);
-    case "closed": return [{ ...s, paths: withoutKey(s.paths, m.tab) }, []];
+    case "activity":
+      return [{ ...s, lastInputAt: now }, []];
+    case "status":
+      return apply(s, m.status, now, now);
+    case "extended":
+      return apply(s.phase.kind === "warning" ? { ...s, phase: ACTIVE } : s, m.status, now, now);
+    case "signed-out":
+      return confirmSignOut(s, m.url, now);
+    case "path":
+      return onTabPath(s, m.tab, m.path);
+    case "closed":
+      return [{ ...s, paths: withoutKey(s.paths, m.tab) }, []];
     // Another tab just asked the server and warns: so does this one (reported once, by that tab).
-    case "warning": return then(apply(s, m.status, now, now), (x) => openWarning(x, now, 1_000));
+    case "warning":
+      return then(apply(s, m.status, now, now), (x) => openWarning(x, now, 1_000));
   }
 }
 

@@ -21,11 +21,15 @@ function withoutSecrets(): NodeJS.ProcessEnv {
 }
 
 function run(script: string) {
-  const result = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "--input-type=module", "-e", script], {
-    cwd: ROOT,
-    env: withoutSecrets(),
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "--input-type=module", "-e", script],
+    {
+      cwd: ROOT,
+      env: withoutSecrets(),
+      encoding: "utf8",
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -36,19 +40,32 @@ describe("a build without secrets", () => {
     assert.equal("SESSION_SECRET" in env, false);
     assert.equal("KRATOS_HOOK_SECRET" in env, false);
     assert.throws(() => readBuildEnv({ APP_URL: "ftp://x" }), /APP_URL: must be an http\(s\) URL/);
-    assert.throws(() => readServerEnv({}), (e: Error) => e instanceof ConfigError && /SESSION_SECRET: is required/.test(e.message));
+    assert.throws(
+      () => readServerEnv({}),
+      (e: Error) => e instanceof ConfigError && /SESSION_SECRET: is required/.test(e.message),
+    );
   });
 
   it("importing the modules that read the environment does not throw without secrets", () => {
-    const modules = ["lib/config/env.js", "lib/session/record-keys.ts", "lib/kratos/client.ts", "lib/db/pool.ts", "lib/gate/gate.ts"];
-    const { status, stderr, stdout } = run(`${modules.map((m, i) => `import * as m${i} from "./${m}";`).join(" ")} console.log("imported");`);
+    const modules = [
+      "lib/config/env.js",
+      "lib/session/record-keys.ts",
+      "lib/kratos/client.ts",
+      "lib/db/pool.ts",
+      "lib/gate/gate.ts",
+    ];
+    const { status, stderr, stdout } = run(
+      `${modules.map((m, i) => `import * as m${i} from "./${m}";`).join(" ")} console.log("imported");`,
+    );
     assert.equal(status, 0, stderr);
     assert.match(stdout, /imported/);
   });
 
   it("next.config.js: the build phase passes without secrets, a server start stops naming SESSION_SECRET", () => {
     const load = (phase: string) =>
-      run(`import config from "./next.config.js"; const c = config(${JSON.stringify(phase)}); console.log("config", typeof c.headers);`);
+      run(
+        `import config from "./next.config.js"; const c = config(${JSON.stringify(phase)}); console.log("config", typeof c.headers);`,
+      );
     const build = load("phase-production-build");
     assert.equal(build.status, 0, build.stderr);
     assert.match(build.stdout, /config function/);

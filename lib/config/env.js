@@ -25,7 +25,20 @@ const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL such as
  * Obvious non-secrets (checked case-insensitively as parts of the value). A random value never contains
  * one of these by chance at any length a person would set.
  */
-const PLACEHOLDERS = ["changeme", "change-me", "change_me", "replaceme", "replace-me", "placeholder", "password", "secret", "example", "default", "xxxxxx", "qwerty"];
+const PLACEHOLDERS = [
+  "changeme",
+  "change-me",
+  "change_me",
+  "replaceme",
+  "replace-me",
+  "placeholder",
+  "password",
+  "secret",
+  "example",
+  "default",
+  "xxxxxx",
+  "qwerty",
+];
 
 /**
  * Why a SESSION_SECRET is too weak to be a key, or null. It must look like what `openssl rand -hex 32`
@@ -82,10 +95,19 @@ const edgeSchema = z.object({
   KRATOS_PUBLIC_INTERNAL_URL: url.optional(),
   KRATOS_ADMIN_URL: url
     .default("http://127.0.0.1:4434")
-    .refine((v) => ["127.0.0.1", "localhost", "[::1]"].includes(new URL(v).hostname) || process.env.KRATOS_ADMIN_ALLOW_NON_LOOPBACK === "true", {
-      message: "must be a loopback URL (the Kratos admin API has no authentication); set KRATOS_ADMIN_ALLOW_NON_LOOPBACK=true only behind a private network",
-    }),
-  KRATOS_SESSION_COOKIE: z.string().regex(/^[A-Za-z0-9_-]+$/).default("ory_kratos_session"),
+    .refine(
+      (v) =>
+        ["127.0.0.1", "localhost", "[::1]"].includes(new URL(v).hostname) ||
+        process.env.KRATOS_ADMIN_ALLOW_NON_LOOPBACK === "true",
+      {
+        message:
+          "must be a loopback URL (the Kratos admin API has no authentication); set KRATOS_ADMIN_ALLOW_NON_LOOPBACK=true only behind a private network",
+      },
+    ),
+  KRATOS_SESSION_COOKIE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default("ory_kratos_session"),
   SESSION_SECRET: secret("; scripts/dev.sh writes one to .env.local"),
   /**
    * Rotation (lib/session/record-keys.ts): the key SESSION_SECRET held before. Activity records and internal
@@ -123,9 +145,7 @@ const serverSchema = edgeSchema.extend({
  * @param {string} [prefix]
  */
 function describe(error, prefix = "") {
-  return error.issues
-    .map((i) => `  - ${prefix}${i.path.join(".") || "(value)"}: ${i.message}`)
-    .join("\n");
+  return error.issues.map((i) => `  - ${prefix}${i.path.join(".") || "(value)"}: ${i.message}`).join("\n");
 }
 
 /**
@@ -139,7 +159,9 @@ function parse(schema, env) {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
-    throw new ConfigError(`Invalid environment configuration:\n${describe(result.error)}\nEvery variable is described in .env.example; docs/deploy.md says which process needs which.`);
+    throw new ConfigError(
+      `Invalid environment configuration:\n${describe(result.error)}\nEvery variable is described in .env.example; docs/deploy.md says which process needs which.`,
+    );
   }
   return result.data;
 }
@@ -150,15 +172,19 @@ function parse(schema, env) {
  * @returns {import("./policy-config.js").PolicyConfig}
  */
 export function readPolicy(env = process.env) {
-  const { IDLE_POLICY_PRESET, IDLE_POLICY } = parse(edgeSchema.pick({ IDLE_POLICY_PRESET: true, IDLE_POLICY: true }), env);
+  const { IDLE_POLICY_PRESET, IDLE_POLICY } = parse(
+    edgeSchema.pick({ IDLE_POLICY_PRESET: true, IDLE_POLICY: true }),
+    env,
+  );
   const preset = PRESETS[IDLE_POLICY_PRESET];
-  if (!preset) throw new ConfigError(`IDLE_POLICY_PRESET: unknown preset; use one of ${Object.keys(PRESETS).join(", ")}`);
+  if (!preset)
+    throw new ConfigError(`IDLE_POLICY_PRESET: unknown preset; use one of ${Object.keys(PRESETS).join(", ")}`);
   let overrides = {};
   if (IDLE_POLICY) {
     try {
       overrides = JSON.parse(IDLE_POLICY);
     } catch {
-      throw new ConfigError('IDLE_POLICY: must be a JSON object, e.g. IDLE_POLICY=\'{"idleDesktopSeconds":900}\'');
+      throw new ConfigError("IDLE_POLICY: must be a JSON object, e.g. IDLE_POLICY='{\"idleDesktopSeconds\":900}'");
     }
     if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) {
       throw new ConfigError("IDLE_POLICY: must be a JSON object of policy fields");
@@ -166,7 +192,9 @@ export function readPolicy(env = process.env) {
   }
   const result = policySchema.safeParse({ ...preset.policy, ...overrides });
   if (!result.success) {
-    throw new ConfigError(`Invalid IDLE_POLICY (on top of preset "${IDLE_POLICY_PRESET}"):\n${describe(result.error, "IDLE_POLICY.")}`);
+    throw new ConfigError(
+      `Invalid IDLE_POLICY (on top of preset "${IDLE_POLICY_PRESET}"):\n${describe(result.error, "IDLE_POLICY.")}`,
+    );
   }
   return result.data;
 }
@@ -179,12 +207,15 @@ export function readPolicy(env = process.env) {
  */
 export function sessionCookiePersistent(env = process.env) {
   const { IDLE_POLICY_PRESET, KRATOS_SESSION_COOKIE_PERSISTENT } = parse(
-    edgeSchema.pick({ IDLE_POLICY_PRESET: true }).extend({ KRATOS_SESSION_COOKIE_PERSISTENT: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).optional() }),
+    edgeSchema.pick({ IDLE_POLICY_PRESET: true }).extend({
+      KRATOS_SESSION_COOKIE_PERSISTENT: z.enum(["true", "false"], { error: 'must be "true" or "false"' }).optional(),
+    }),
     env,
   );
   if (KRATOS_SESSION_COOKIE_PERSISTENT) return KRATOS_SESSION_COOKIE_PERSISTENT === "true";
   const preset = PRESETS[IDLE_POLICY_PRESET];
-  if (!preset) throw new ConfigError(`IDLE_POLICY_PRESET: unknown preset; use one of ${Object.keys(PRESETS).join(", ")}`);
+  if (!preset)
+    throw new ConfigError(`IDLE_POLICY_PRESET: unknown preset; use one of ${Object.keys(PRESETS).join(", ")}`);
   return preset.sessionCookiePersistent;
 }
 
@@ -218,5 +249,7 @@ export function readServerEnv(env = process.env) {
  * @param {Record<string, string | undefined>} [env]
  */
 export function readBuildEnv(env = process.env) {
-  return withInternalUrl(parse(serverSchema.omit({ SESSION_SECRET: true, SESSION_SECRET_PREVIOUS: true, KRATOS_HOOK_SECRET: true }), env));
+  return withInternalUrl(
+    parse(serverSchema.omit({ SESSION_SECRET: true, SESSION_SECRET_PREVIOUS: true, KRATOS_HOOK_SECRET: true }), env),
+  );
 }

@@ -23,7 +23,11 @@ function rejects(secret: string): string {
 describe("SESSION_SECRET strength", () => {
   it("accepts what `openssl rand -hex 32` and `-base64 32` give (200 fresh values each, and 32-character hex)", () => {
     for (let i = 0; i < 200; i++) {
-      for (const secret of [randomBytes(32).toString("hex"), randomBytes(32).toString("base64"), randomBytes(16).toString("hex")]) {
+      for (const secret of [
+        randomBytes(32).toString("hex"),
+        randomBytes(32).toString("base64"),
+        randomBytes(16).toString("hex"),
+      ]) {
         assert.equal(secretWeakness(secret), null, secret);
       }
     }
@@ -35,8 +39,16 @@ describe("SESSION_SECRET strength", () => {
     { name: "one character repeated", secret: "a".repeat(64), why: /fewer than 8 different/ },
     { name: "a two-character pattern", secret: "ab".repeat(20), why: /fewer than 8 different/ },
     { name: "a 12-character pattern repeated", secret: "k3J9xQ2mZ7pW".repeat(3), why: /repeats a pattern of 12/ },
-    { name: "a 16-character pattern and a bit", secret: `${"4f9a1c7e2b8d3h6k".repeat(2)}4f9`, why: /repeats a pattern of 16/ },
-    { name: "the hex alphabet twice", secret: "0123456789abcdef0123456789abcdef", why: /repeats a pattern|consecutive/ },
+    {
+      name: "a 16-character pattern and a bit",
+      secret: `${"4f9a1c7e2b8d3h6k".repeat(2)}4f9`,
+      why: /repeats a pattern of 16/,
+    },
+    {
+      name: "the hex alphabet twice",
+      secret: "0123456789abcdef0123456789abcdef",
+      why: /repeats a pattern|consecutive/,
+    },
     { name: "a counting run", secret: `x7Q${"abcdefghijklmnop"}Zr4Kt9Lw2Mv8Ns`, why: /run of 8 consecutive/ },
     { name: "a descending run", secret: `x7Q${"zyxwvuts"}Zr4Kt9Lw2Mv8Ns5Pq3Rj6Ys1`, why: /run of 8 consecutive/ },
     { name: '"changeme" padded', secret: "changeme-changeme-changeme-1234567", why: /placeholder "changeme"/ },
@@ -56,7 +68,10 @@ describe("SESSION_SECRET strength", () => {
   }
 
   it("missing → refused with what to set", () => {
-    assert.throws(() => readEdgeEnv({}), (e: Error) => e instanceof ConfigError && /SESSION_SECRET: is required.*openssl rand -hex 32/.test(e.message));
+    assert.throws(
+      () => readEdgeEnv({}),
+      (e: Error) => e instanceof ConfigError && /SESSION_SECRET: is required.*openssl rand -hex 32/.test(e.message),
+    );
   });
 
   it("the server schema applies the same check", () => {
@@ -71,14 +86,26 @@ describe("APP_INTERNAL_URL: loopback by default, never the public origin", () =>
   });
 
   it("unset, without PORT → loopback on APP_URL's port (80/443 when it has none)", () => {
-    assert.equal(readEdgeEnv({ SESSION_SECRET: GOOD, APP_URL: "http://localhost:3100" }).APP_INTERNAL_URL, "http://127.0.0.1:3100");
-    assert.equal(readEdgeEnv({ SESSION_SECRET: GOOD, APP_URL: "https://app.example.com" }).APP_INTERNAL_URL, "http://127.0.0.1:443");
-    assert.equal(readServerEnv({ SESSION_SECRET: GOOD, KRATOS_HOOK_SECRET: GOOD }).APP_INTERNAL_URL, "http://127.0.0.1:3000");
+    assert.equal(
+      readEdgeEnv({ SESSION_SECRET: GOOD, APP_URL: "http://localhost:3100" }).APP_INTERNAL_URL,
+      "http://127.0.0.1:3100",
+    );
+    assert.equal(
+      readEdgeEnv({ SESSION_SECRET: GOOD, APP_URL: "https://app.example.com" }).APP_INTERNAL_URL,
+      "http://127.0.0.1:443",
+    );
+    assert.equal(
+      readServerEnv({ SESSION_SECRET: GOOD, KRATOS_HOOK_SECRET: GOOD }).APP_INTERNAL_URL,
+      "http://127.0.0.1:3000",
+    );
   });
 
   it("the server also needs KRATOS_HOOK_SECRET, as random as SESSION_SECRET, and names it when missing or weak", () => {
     assert.throws(() => readServerEnv({ SESSION_SECRET: GOOD }), /KRATOS_HOOK_SECRET: is required/);
-    assert.throws(() => readServerEnv({ SESSION_SECRET: GOOD, KRATOS_HOOK_SECRET: "changeme-changeme-changeme-changeme" }), /KRATOS_HOOK_SECRET: is too weak/);
+    assert.throws(
+      () => readServerEnv({ SESSION_SECRET: GOOD, KRATOS_HOOK_SECRET: "changeme-changeme-changeme-changeme" }),
+      /KRATOS_HOOK_SECRET: is too weak/,
+    );
   });
 
   it("set → used as given", () => {
@@ -93,7 +120,13 @@ describe("APP_INTERNAL_URL: loopback by default, never the public origin", () =>
 });
 
 describe("Kratos session cookie: browser-session cookie for the shared-device presets", () => {
-  const expected: Record<string, boolean> = { default: true, "pci-dss": false, "nist-aal2": false, "nist-aal3": false, banking: false };
+  const expected: Record<string, boolean> = {
+    default: true,
+    "pci-dss": false,
+    "nist-aal2": false,
+    "nist-aal3": false,
+    banking: false,
+  };
 
   it("every preset states its choice", () => {
     assert.deepEqual(Object.keys(PRESETS).sort(), Object.keys(expected).sort());
@@ -106,8 +139,14 @@ describe("Kratos session cookie: browser-session cookie for the shared-device pr
   }
 
   it("KRATOS_SESSION_COOKIE_PERSISTENT overrides the preset; anything but true/false is refused", () => {
-    assert.equal(sessionCookiePersistent({ IDLE_POLICY_PRESET: "banking", KRATOS_SESSION_COOKIE_PERSISTENT: "true" }), true);
+    assert.equal(
+      sessionCookiePersistent({ IDLE_POLICY_PRESET: "banking", KRATOS_SESSION_COOKIE_PERSISTENT: "true" }),
+      true,
+    );
     assert.equal(sessionCookiePersistent({ KRATOS_SESSION_COOKIE_PERSISTENT: "false" }), false);
-    assert.throws(() => sessionCookiePersistent({ KRATOS_SESSION_COOKIE_PERSISTENT: "yes" }), /KRATOS_SESSION_COOKIE_PERSISTENT/);
+    assert.throws(
+      () => sessionCookiePersistent({ KRATOS_SESSION_COOKIE_PERSISTENT: "yes" }),
+      /KRATOS_SESSION_COOKIE_PERSISTENT/,
+    );
   });
 });

@@ -51,7 +51,8 @@ export const policySchema = z
     }
     const prefixes = new Set();
     for (const c of p.ceilings) {
-      if (prefixes.has(c.prefix)) ctx.addIssue({ code: "custom", path: ["ceilings"], message: `duplicate prefix ${c.prefix}` });
+      if (prefixes.has(c.prefix))
+        ctx.addIssue({ code: "custom", path: ["ceilings"], message: `duplicate prefix ${c.prefix}` });
       prefixes.add(c.prefix);
     }
   });

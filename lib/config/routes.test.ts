@@ -25,7 +25,9 @@ const matched = (path: string) => new RegExp(`^${matcherSource()}$`).test(path);
 
 /** Next's header `source` patterns as used here: exact paths and a trailing `/:path*`. */
 function coveredByHeaders(path: string): boolean {
-  return unmatchedHeaderSources().some((s) => (s.endsWith("/:path*") ? path === s.slice(0, -7) || path.startsWith(s.slice(0, -6)) : path === s));
+  return unmatchedHeaderSources().some((s) =>
+    s.endsWith("/:path*") ? path === s.slice(0, -7) || path.startsWith(s.slice(0, -6)) : path === s,
+  );
 }
 
 describe("route table", () => {
@@ -67,7 +69,8 @@ describe("route table", () => {
   });
 
   it("no matched page gets the static headers (a second CSP would be enforced too)", () => {
-    for (const path of ["/", "/dashboard", "/billing", "/login", "/signed-out", "/admin"]) assert.ok(!coveredByHeaders(path), path);
+    for (const path of ["/", "/dashboard", "/billing", "/login", "/signed-out", "/admin"])
+      assert.ok(!coveredByHeaders(path), path);
   });
 
   it("the gate's public prefixes are the table's, on whole segments", () => {

@@ -27,7 +27,16 @@ describe("formFields", () => {
     assert.equal(formFields(form, ["confirm"])?.confirm, "DELETE");
   });
 
-  for (const value of [undefined, null, 1, "company=Acme", [], {}, { get: () => "DELETE" }, new URLSearchParams("confirm=DELETE")]) {
+  for (const value of [
+    undefined,
+    null,
+    1,
+    "company=Acme",
+    [],
+    {},
+    { get: () => "DELETE" },
+    new URLSearchParams("confirm=DELETE"),
+  ]) {
     it(`not a FormData (${Object.prototype.toString.call(value)} ${JSON.stringify(value) ?? ""}) → null`, () => {
       assert.equal(formFields(value, ["confirm"]), null);
     });

@@ -15,7 +15,13 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 // @noble/hashes: pure JS (no node: imports, no Web Crypto), the gate's synchronous HMAC (lib/session/crypto.ts).
-const ALLOWED_PACKAGES = new Set(["zod", "next/server", "@ory/client-fetch", "@noble/hashes/hmac.js", "@noble/hashes/sha2.js"]);
+const ALLOWED_PACKAGES = new Set([
+  "zod",
+  "next/server",
+  "@ory/client-fetch",
+  "@noble/hashes/hmac.js",
+  "@noble/hashes/sha2.js",
+]);
 const FORBIDDEN_PACKAGES = new Set(["pg", "server-only", "next/headers", "react"]);
 const NODE_BUILTINS = new Set([
   "fs",
@@ -100,7 +106,8 @@ function walkEdgeImports(entry: string, root: string): Walk {
       const name = packageName(specifier);
       if (specifier.startsWith("node:")) violations.push(`${where} (node: module)`);
       else if (NODE_BUILTINS.has(name)) violations.push(`${where} (Node built-in)`);
-      else if (FORBIDDEN_PACKAGES.has(specifier) || FORBIDDEN_PACKAGES.has(name)) violations.push(`${where} (Node-only package)`);
+      else if (FORBIDDEN_PACKAGES.has(specifier) || FORBIDDEN_PACKAGES.has(name))
+        violations.push(`${where} (Node-only package)`);
       else if (!ALLOWED_PACKAGES.has(specifier)) unexpectedPackages.push(where);
     }
   }
@@ -113,16 +120,36 @@ describe("importsOf", () => {
     { name: "named imports over several lines", source: 'import {\n  a,\n  b as c,\n} from "./b";', expected: ["./b"] },
     { name: "namespace import", source: "import * as ns from 'c';", expected: ["c"] },
     { name: "default and named", source: 'import d, { e } from "d";', expected: ["d"] },
-    { name: "inline type specifier still imports the module", source: 'import { type T, v } from "e";', expected: ["e"] },
+    {
+      name: "inline type specifier still imports the module",
+      source: 'import { type T, v } from "e";',
+      expected: ["e"],
+    },
     { name: "side-effect import", source: 'import "server-only";', expected: ["server-only"] },
-    { name: "re-export", source: 'export { a } from "./f";\nexport * from "./g";\nexport * as h from "./h";', expected: ["./f", "./g", "./h"] },
+    {
+      name: "re-export",
+      source: 'export { a } from "./f";\nexport * from "./g";\nexport * as h from "./h";',
+      expected: ["./f", "./g", "./h"],
+    },
     { name: "dynamic import", source: 'const m = await import("pg");', expected: ["pg"] },
     { name: "import type is erased", source: 'import type { T } from "react";', expected: [] },
     { name: "export type is erased", source: 'export type { T } from "react";', expected: [] },
-    { name: "JSDoc type import is not an import", source: '/** @returns {import("./policy-config.js").PolicyConfig} */', expected: [] },
+    {
+      name: "JSDoc type import is not an import",
+      source: '/** @returns {import("./policy-config.js").PolicyConfig} */',
+      expected: [],
+    },
     { name: "typeof import() is a type", source: 'type M = typeof import("pg");', expected: [] },
-    { name: "commented-out imports (line comment, JSDoc line) are ignored", source: '// import x from "pg";\n/**\n * import x from "pg";\n */', expected: [] },
-    { name: "an export type alias does not swallow the next import", source: 'export type E = { a: string };\nimport { z } from "zod";', expected: ["zod"] },
+    {
+      name: "commented-out imports (line comment, JSDoc line) are ignored",
+      source: '// import x from "pg";\n/**\n * import x from "pg";\n */',
+      expected: [],
+    },
+    {
+      name: "an export type alias does not swallow the next import",
+      source: 'export type E = { a: string };\nimport { z } from "zod";',
+      expected: ["zod"],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -135,7 +162,13 @@ describe("middleware.ts is Edge-pure", () => {
   const walk = walkEdgeImports(join(ROOT, "middleware.ts"), ROOT);
 
   it("the walk reaches the gate, the idle rule, evaluate and the Kratos session adapter", () => {
-    for (const f of ["middleware.ts", "lib/gate/gate.ts", "lib/policy/idle-rule.ts", "lib/session/evaluate.ts", "lib/kratos/session.ts"]) {
+    for (const f of [
+      "middleware.ts",
+      "lib/gate/gate.ts",
+      "lib/policy/idle-rule.ts",
+      "lib/session/evaluate.ts",
+      "lib/kratos/session.ts",
+    ]) {
       assert.ok(walk.files.includes(f), `${f} not reached; reached: ${walk.files.join(", ")}`);
     }
   });
@@ -159,10 +192,19 @@ describe("the walker catches violations (fixture)", () => {
   }
 
   it("reports pg two hops away, node: and built-in imports, unexpected packages, unresolved files; ignores type imports", () => {
-    write("entry.ts", 'import { helper } from "./lib/helper";\nimport type { ReactNode } from "react";\nimport { z } from "zod";\nexport const x = helper(z);\n');
-    write("lib/helper.ts", 'import { query } from "@/lib/db";\nexport * from "./more.js";\nexport function helper(v: unknown) { return query(v); }\n');
+    write(
+      "entry.ts",
+      'import { helper } from "./lib/helper";\nimport type { ReactNode } from "react";\nimport { z } from "zod";\nexport const x = helper(z);\n',
+    );
+    write(
+      "lib/helper.ts",
+      'import { query } from "@/lib/db";\nexport * from "./more.js";\nexport function helper(v: unknown) { return query(v); }\n',
+    );
     write("lib/db/index.ts", 'import { Pool } from "pg";\nexport const query = (v: unknown) => new Pool(v);\n');
-    write("lib/more.ts", 'import { readFileSync } from "node:fs";\nimport path from "path";\nconst lazy = () => import("left-pad");\nimport "./missing";\nexport const more = [readFileSync, path, lazy];\n');
+    write(
+      "lib/more.ts",
+      'import { readFileSync } from "node:fs";\nimport path from "path";\nconst lazy = () => import("left-pad");\nimport "./missing";\nexport const more = [readFileSync, path, lazy];\n',
+    );
     const walk = walkEdgeImports(join(dir, "entry.ts"), dir);
     assert.deepEqual(walk.files, ["entry.ts", "lib/db/index.ts", "lib/helper.ts", "lib/more.ts"]);
     assert.deepEqual(walk.violations.sort(), [
@@ -175,7 +217,10 @@ describe("the walker catches violations (fixture)", () => {
   });
 
   it("reports server-only, next/headers and react value imports, and built-in subpaths", () => {
-    write("entry2.ts", 'import "server-only";\nimport { cookies } from "next/headers";\nimport { useState } from "react";\nimport { readFile } from "fs/promises";\nimport { NextResponse } from "next/server";\n');
+    write(
+      "entry2.ts",
+      'import "server-only";\nimport { cookies } from "next/headers";\nimport { useState } from "react";\nimport { readFile } from "fs/promises";\nimport { NextResponse } from "next/server";\n',
+    );
     const walk = walkEdgeImports(join(dir, "entry2.ts"), dir);
     assert.deepEqual(walk.violations.sort(), [
       "entry2.ts: fs/promises (Node built-in)",
@@ -188,7 +233,10 @@ describe("the walker catches violations (fixture)", () => {
 
   it("a clean module graph reports nothing", () => {
     write("clean/entry.ts", 'import { a } from "./a";\nimport type { X } from "pg";\nexport { a };\n');
-    write("clean/a.ts", 'import { z } from "zod";\nimport { NextResponse } from "next/server";\nimport { FrontendApi } from "@ory/client-fetch";\nexport const a = [z, NextResponse, FrontendApi];\n');
+    write(
+      "clean/a.ts",
+      'import { z } from "zod";\nimport { NextResponse } from "next/server";\nimport { FrontendApi } from "@ory/client-fetch";\nexport const a = [z, NextResponse, FrontendApi];\n',
+    );
     const walk = walkEdgeImports(join(dir, "clean/entry.ts"), dir);
     assert.deepEqual(walk.files, ["clean/a.ts", "clean/entry.ts"]);
     assert.deepEqual(walk.violations, []);

@@ -32,12 +32,20 @@ import { modeOf, newNonce, securityHeaders } from "@/lib/security/headers.js";
 import { refusal, returnPathOf } from "./responses";
 
 let config:
-  | { env: ReturnType<typeof readEdgeEnv>; policy: ReturnType<typeof readPolicy>; headers: ReturnType<typeof securityHeaders> }
+  | {
+      env: ReturnType<typeof readEdgeEnv>;
+      policy: ReturnType<typeof readPolicy>;
+      headers: ReturnType<typeof securityHeaders>;
+    }
   | undefined;
 function settings() {
   if (config) return config;
   const env = readEdgeEnv();
-  const headers = securityHeaders({ appUrl: env.APP_URL, kratosPublicUrl: env.KRATOS_PUBLIC_URL, mode: modeOf(process.env.NODE_ENV) });
+  const headers = securityHeaders({
+    appUrl: env.APP_URL,
+    kratosPublicUrl: env.KRATOS_PUBLIC_URL,
+    mode: modeOf(process.env.NODE_ENV),
+  });
   return (config = { env, policy: readPolicy(), headers });
 }
 
@@ -47,7 +55,12 @@ const confirmations = new Confirmations();
 async function serverActivity(sessionId: string): Promise<ServerActivity> {
   const { env } = settings();
   try {
-    const response = await internalFetch(env.APP_INTERNAL_URL, env.SESSION_SECRET, "GET", `/api/internal/activity?sid=${sessionId}`);
+    const response = await internalFetch(
+      env.APP_INTERNAL_URL,
+      env.SESSION_SECRET,
+      "GET",
+      `/api/internal/activity?sid=${sessionId}`,
+    );
     if (response.status === 404) return null;
     if (!response.ok) return "unavailable";
     const body = (await response.json()) as { lastActivityAt: number; lastPath: string };
@@ -60,7 +73,13 @@ async function serverActivity(sessionId: string): Promise<ServerActivity> {
 async function report(body: unknown): Promise<void> {
   const { env } = settings();
   try {
-    const response = await internalFetch(env.APP_INTERNAL_URL, env.SESSION_SECRET, "POST", "/api/internal/events", body);
+    const response = await internalFetch(
+      env.APP_INTERNAL_URL,
+      env.SESSION_SECRET,
+      "POST",
+      "/api/internal/events",
+      body,
+    );
     if (!response.ok) console.error(`[gate] audit report refused: HTTP ${response.status}`);
   } catch (error) {
     console.error(`[gate] audit report failed: ${(error as Error).message}`);
@@ -111,15 +130,21 @@ async function decide(request: NextRequest, path: string, kind: RequestKind): Pr
     },
     { whoami, serverActivity, confirmations },
   );
-  if (evaluation.ignoredRecord) console.warn(`[gate] ignored an activity record (${evaluation.ignoredRecord}) on ${path}`);
+  if (evaluation.ignoredRecord)
+    console.warn(`[gate] ignored an activity record (${evaluation.ignoredRecord}) on ${path}`);
   const verdict = enforce(evaluation, { where: "gate", kind, path, device, policy });
   const applied = await apply(verdict.effects);
   const answer = applied ? verdict.answer : { kind: "unavailable" as const };
-  if (answer.kind === "unavailable" && "detail" in answer) console.error(`[gate] Kratos unavailable (${answer.detail}): answering 503`);
+  if (answer.kind === "unavailable" && "detail" in answer)
+    console.error(`[gate] Kratos unavailable (${answer.detail}): answering 503`);
   const set = verdict.effects.find((e) => e.type === "set-record");
   const signed = set ? encodeRecord(set.record, env.SESSION_SECRET) : undefined;
   if (answer.kind !== "pass") {
-    return refusal(request, isApiLike(kind), answer, { effects: applied ? verdict.effects : [], signed, kratosCookieName: env.KRATOS_SESSION_COOKIE });
+    return refusal(request, isApiLike(kind), answer, {
+      effects: applied ? verdict.effects : [],
+      signed,
+      kratosCookieName: env.KRATOS_SESSION_COOKIE,
+    });
   }
   return pass(request, kind, now, set && signed ? { ...set, signed } : undefined);
 }
@@ -146,9 +171,15 @@ async function apply(effects: Verdict["effects"]): Promise<boolean> {
  * says, and no-store. Nothing new to say (the common case: requests less than a second apart): no signing,
  * no Set-Cookie, and an API call passes without its headers rewritten.
  */
-function pass(request: NextRequest, kind: RequestKind, now: number, set: (Extract<Effect, { type: "set-record" }> & { signed: string }) | undefined) {
+function pass(
+  request: NextRequest,
+  kind: RequestKind,
+  now: number,
+  set: (Extract<Effect, { type: "set-record" }> & { signed: string }) | undefined,
+) {
   // IMPORTANT: edit the raw header; request.cookies.set() re-encodes every cookie, Kratos' included.
-  if (set?.forward) request.headers.set("cookie", replaceCookie(request.headers.get("cookie") ?? "", ACTIVITY_COOKIE, set.signed));
+  if (set?.forward)
+    request.headers.set("cookie", replaceCookie(request.headers.get("cookie") ?? "", ACTIVITY_COOKIE, set.signed));
   const record = set?.forward ? set.signed : (request.cookies.get(ACTIVITY_COOKIE)?.value ?? "");
   const response = set?.forward || !isApiLike(kind) ? forward(request, kind, { at: now, record }) : NextResponse.next();
   if (set?.respond) setActivityCookie(response.cookies, set.signed);
@@ -168,7 +199,10 @@ function forward(request: NextRequest, kind: RequestKind, admission?: { at: numb
   request.headers.set(KIND_HEADER, kind);
   request.headers.delete(ADMISSION_HEADER);
   if (admission && !isApiLike(kind)) {
-    request.headers.set(ADMISSION_HEADER, signAdmission(settings().env.SESSION_SECRET, admission.at, { kind, path, record: admission.record }));
+    request.headers.set(
+      ADMISSION_HEADER,
+      signAdmission(settings().env.SESSION_SECRET, admission.at, { kind, path, record: admission.record }),
+    );
   }
   return NextResponse.next({ request: { headers: request.headers } });
 }

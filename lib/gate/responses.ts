@@ -24,7 +24,10 @@ function unavailablePage(): NextResponse {
 <h1>Sign-in service unavailable</h1>
 <p>We can't confirm your session right now, so this page is not shown. You have not been signed out.</p>
 <p>Please try again in a few moments.</p></body></html>`;
-  return new NextResponse(html, { status: 503, headers: { "content-type": "text/html; charset=utf-8", "cache-control": NO_STORE, "retry-after": "5" } });
+  return new NextResponse(html, {
+    status: 503,
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": NO_STORE, "retry-after": "5" },
+  });
 }
 
 /**
@@ -41,7 +44,10 @@ export function refusal(
   const back = returnPathOf(request);
   let response: NextResponse;
   if (apiLike) {
-    response = jsonAnswer(answer, answer.kind === "sign-in" || answer.kind === "step-up" ? loginPath(back, answer.kind === "step-up") : undefined);
+    response = jsonAnswer(
+      answer,
+      answer.kind === "sign-in" || answer.kind === "step-up" ? loginPath(back, answer.kind === "step-up") : undefined,
+    );
   } else {
     const to = pageRedirect(answer, back);
     response = to === null ? unavailablePage() : NextResponse.redirect(new URL(to, request.nextUrl.origin), 303);

@@ -30,7 +30,10 @@ describe("readText", () => {
     const result = await readText(post(endless([]), { "content-length": String(50 * 1024 * 1024) }), 1024);
     assert.equal(result.ok, false);
     if (result.ok) return;
-    assert.deepEqual([result.error.status, result.error.code, result.error.message], [413, "body_too_large", "The body must be at most 1024 bytes."]);
+    assert.deepEqual(
+      [result.error.status, result.error.code, result.error.message],
+      [413, "body_too_large", "The body must be at most 1024 bytes."],
+    );
   });
 
   it("no declared length, more bytes than the limit → 413 once they pass it, and the body is cancelled", async () => {
@@ -57,13 +60,41 @@ describe("readText", () => {
 
 describe("readJson", () => {
   const cases: { name: string; request: () => Request; expected: unknown }[] = [
-    { name: "valid", request: () => post('{"a":1}', { "content-type": "application/json" }), expected: { ok: true, value: { a: 1 } } },
-    { name: "declared too large", request: () => post(endless([]), { "content-type": "application/json", "content-length": "5000" }), expected: { status: 413, error: "body_too_large" } },
-    { name: "streamed too large", request: () => post(endless([new Uint8Array(5000)]), { "content-type": "application/json" }), expected: { status: 413, error: "body_too_large" } },
-    { name: "text/plain", request: () => post('{"a":1}', { "content-type": "text/plain" }), expected: { status: 415, error: "unsupported_media_type" } },
-    { name: "not JSON", request: () => post("{a:", { "content-type": "application/json" }), expected: { status: 400, error: "invalid_json" } },
-    { name: "unknown field", request: () => post('{"a":1,"b":2}', { "content-type": "application/json" }), expected: { status: 400, error: "invalid_body" } },
-    { name: "wrong type", request: () => post('{"a":"1"}', { "content-type": "application/json" }), expected: { status: 400, error: "invalid_body" } },
+    {
+      name: "valid",
+      request: () => post('{"a":1}', { "content-type": "application/json" }),
+      expected: { ok: true, value: { a: 1 } },
+    },
+    {
+      name: "declared too large",
+      request: () => post(endless([]), { "content-type": "application/json", "content-length": "5000" }),
+      expected: { status: 413, error: "body_too_large" },
+    },
+    {
+      name: "streamed too large",
+      request: () => post(endless([new Uint8Array(5000)]), { "content-type": "application/json" }),
+      expected: { status: 413, error: "body_too_large" },
+    },
+    {
+      name: "text/plain",
+      request: () => post('{"a":1}', { "content-type": "text/plain" }),
+      expected: { status: 415, error: "unsupported_media_type" },
+    },
+    {
+      name: "not JSON",
+      request: () => post("{a:", { "content-type": "application/json" }),
+      expected: { status: 400, error: "invalid_json" },
+    },
+    {
+      name: "unknown field",
+      request: () => post('{"a":1,"b":2}', { "content-type": "application/json" }),
+      expected: { status: 400, error: "invalid_body" },
+    },
+    {
+      name: "wrong type",
+      request: () => post('{"a":"1"}', { "content-type": "application/json" }),
+      expected: { status: 400, error: "invalid_body" },
+    },
   ];
   for (const c of cases) {
     it(`${c.name} → ${JSON.stringify(c.expected)}`, async () => {

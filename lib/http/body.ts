@@ -40,7 +40,11 @@ export async function readText(request: Request, maxBytes: number): Promise<Text
   return { ok: true, text: new TextDecoder().decode(Buffer.concat(chunks)) };
 }
 
-export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = 4096): Promise<BodyResult<z.infer<S>>> {
+export async function readJson<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  maxBytes = 4096,
+): Promise<BodyResult<z.infer<S>>> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) return refuse(new AppError("body_too_large", `${maxBytes} bytes`));
   const type = request.headers.get("content-type") ?? "";

@@ -40,7 +40,12 @@ export async function findIdentityByEmail(email: string): Promise<IdentitySummar
     if (!identity) return null;
     const traits = (identity.traits ?? {}) as Record<string, unknown>;
     const meta = (identity.metadata_public ?? {}) as Record<string, unknown>;
-    return { id: identity.id, email: String(traits.email ?? ""), role: meta.role === "admin" ? "admin" : "user", traits };
+    return {
+      id: identity.id,
+      email: String(traits.email ?? ""),
+      role: meta.role === "admin" ? "admin" : "user",
+      traits,
+    };
   } catch (error) {
     throw new KratosUnavailableError(`looking up an identity failed (${describeError(error)})`);
   }

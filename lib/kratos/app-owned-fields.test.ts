@@ -12,16 +12,34 @@ const input = (name: string, value: unknown, group = "profile"): UiNode =>
     meta: { label: { id: 1070002, text: name, type: "info" } },
   }) as unknown as UiNode;
 
-const flow = { id: "f", ui: { action: "/x", method: "POST", nodes: [input("csrf_token", "t", "default"), input("traits.name", "Ada"), input("traits.idle_timeout_minutes", 15)] } };
+const flow = {
+  id: "f",
+  ui: {
+    action: "/x",
+    method: "POST",
+    nodes: [input("csrf_token", "t", "default"), input("traits.name", "Ada"), input("traits.idle_timeout_minutes", 15)],
+  },
+};
 
 test("settings: the idle-timeout trait becomes a hidden input with the app's current value; other fields untouched", () => {
   const out = withAppOwnedFields(flow, { "traits.idle_timeout_minutes": 60 });
   assert.equal(out.ui.nodes.length, 3);
   const field = out.ui.nodes[2]!;
-  assert.deepEqual(field.attributes, { node_type: "input", name: "traits.idle_timeout_minutes", type: "hidden", value: 60, required: false, disabled: false });
+  assert.deepEqual(field.attributes, {
+    node_type: "input",
+    name: "traits.idle_timeout_minutes",
+    type: "hidden",
+    value: 60,
+    required: false,
+    disabled: false,
+  });
   assert.deepEqual(field.meta, {});
   assert.deepEqual(out.ui.nodes.slice(0, 2), flow.ui.nodes.slice(0, 2));
-  assert.equal(flow.ui.nodes[2]!.attributes.node_type === "input" && flow.ui.nodes[2]!.attributes.type, "number", "the input flow is not changed");
+  assert.equal(
+    flow.ui.nodes[2]!.attributes.node_type === "input" && flow.ui.nodes[2]!.attributes.type,
+    "number",
+    "the input flow is not changed",
+  );
 });
 
 test("registration: the idle-timeout trait is left out", () => {
@@ -32,7 +50,7 @@ test("registration: the idle-timeout trait is left out", () => {
   );
 });
 
-test("settings: \"Never\" (0) is carried; no choice at all leaves the field out", () => {
+test('settings: "Never" (0) is carried; no choice at all leaves the field out', () => {
   const never = withAppOwnedFields(flow, { "traits.idle_timeout_minutes": 0 }).ui.nodes[2]!;
   assert.equal(never.attributes.node_type === "input" && never.attributes.value, 0);
   assert.equal(withAppOwnedFields(flow, { "traits.idle_timeout_minutes": null }).ui.nodes.length, 2);

@@ -15,7 +15,10 @@ export const IDLE_TRAIT_FIELD = "traits.idle_timeout_minutes";
 const APP_OWNED_TRAITS = new Set([IDLE_TRAIT_FIELD]);
 
 /** `current`: the app's values of its traits, by field name (settings); omitted: registration. */
-export function withAppOwnedFields<F extends { ui: { nodes: UiNode[] } }>(flow: F, current: Record<string, number | null> | "omitted"): F {
+export function withAppOwnedFields<F extends { ui: { nodes: UiNode[] } }>(
+  flow: F,
+  current: Record<string, number | null> | "omitted",
+): F {
   const nodes = flow.ui.nodes.flatMap((node): UiNode[] => {
     const attributes = node.attributes;
     if (attributes.node_type !== "input" || !APP_OWNED_TRAITS.has(attributes.name)) return [node];

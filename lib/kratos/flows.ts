@@ -29,7 +29,13 @@ async function fetchFlow<T>(load: () => Promise<T>): Promise<FlowResult<T>> {
     // 403 on a login/registration/recovery/verification flow is Kratos' CSRF check (security_csrf_violation):
     // a client that sends no cookies fails it on every new flow too, so the pages bound that restart
     // (lib/auth/flow-restart.ts).
-    if (status === 400 || status === 403 || status === 404 || status === 410 || (status !== undefined && status >= 300 && status < 400)) {
+    if (
+      status === 400 ||
+      status === 403 ||
+      status === 404 ||
+      status === 410 ||
+      (status !== undefined && status >= 300 && status < 400)
+    ) {
       return { status: "restart", csrf: status === 403 };
     }
     throw new KratosUnavailableError(describeError(error));

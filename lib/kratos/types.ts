@@ -9,9 +9,7 @@ import type { Session } from "@/lib/session/session";
  * answered with anything else) are different. Both deny access; only "none" is a sign-out.
  */
 export type WhoamiResult =
-  | { status: "ok"; session: Session }
-  | { status: "none" }
-  | { status: "unavailable"; detail: string };
+  { status: "ok"; session: Session } | { status: "none" } | { status: "unavailable"; detail: string };
 
 export class KratosUnavailableError extends Error {
   constructor(detail: string) {

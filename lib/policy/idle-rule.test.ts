@@ -62,11 +62,21 @@ function times(overrides: Partial<SessionTimes> = {}): SessionTimes {
 function idleOn(path: string, idleSeconds: number, subject: Subject, p: PolicyConfig = policy): Decision {
   // Last activity one minute after sign-in, so authentication never stands in for it.
   const last = T0 + MIN * SEC;
-  return decide(times({ lastActivityAt: last, lastActivityPath: path, now: last + idleSeconds * SEC }), path, subject, p);
+  return decide(
+    times({ lastActivityAt: last, lastActivityPath: path, now: last + idleSeconds * SEC }),
+    path,
+    subject,
+    p,
+  );
 }
 
 function describeSubject(s: Subject): string {
-  const pref = s.preference === undefined ? "no preference" : s.preference === 0 ? "preference never (0)" : `preference ${s.preference} min`;
+  const pref =
+    s.preference === undefined
+      ? "no preference"
+      : s.preference === 0
+        ? "preference never (0)"
+        : `preference ${s.preference} min`;
   return `${s.role} on ${s.device}, ${pref}`;
 }
 
@@ -96,44 +106,230 @@ describe("default policy (readPolicy({}))", () => {
 describe("budgetFor: which budget applies to a page", () => {
   const cases: { name: string; path: string; subject: Subject; seconds: number | null; area: string }[] = [
     // Normal budget by device.
-    { name: "desktop /dashboard uses the 30 min desktop budget", path: "/dashboard", subject: desktop, seconds: 30 * MIN, area: "/" },
-    { name: "desktop unknown page uses the 30 min desktop budget", path: "/no-such-page/deep", subject: desktop, seconds: 30 * MIN, area: "/" },
+    {
+      name: "desktop /dashboard uses the 30 min desktop budget",
+      path: "/dashboard",
+      subject: desktop,
+      seconds: 30 * MIN,
+      area: "/",
+    },
+    {
+      name: "desktop unknown page uses the 30 min desktop budget",
+      path: "/no-such-page/deep",
+      subject: desktop,
+      seconds: 30 * MIN,
+      area: "/",
+    },
     { name: "desktop root / uses the normal budget", path: "/", subject: desktop, seconds: 30 * MIN, area: "/" },
-    { name: "mobile /dashboard uses the 60 min mobile budget", path: "/dashboard", subject: mobile, seconds: 60 * MIN, area: "/" },
-    { name: "mobile unknown page uses the 60 min mobile budget", path: "/somewhere", subject: mobile, seconds: 60 * MIN, area: "/" },
+    {
+      name: "mobile /dashboard uses the 60 min mobile budget",
+      path: "/dashboard",
+      subject: mobile,
+      seconds: 60 * MIN,
+      area: "/",
+    },
+    {
+      name: "mobile unknown page uses the 60 min mobile budget",
+      path: "/somewhere",
+      subject: mobile,
+      seconds: 60 * MIN,
+      area: "/",
+    },
     // Ceilings with whole-segment prefix matching.
     { name: "/billing has the 5 min ceiling", path: "/billing", subject: desktop, seconds: 5 * MIN, area: "/billing" },
-    { name: "/billing/x is under the /billing ceiling", path: "/billing/x", subject: desktop, seconds: 5 * MIN, area: "/billing" },
-    { name: "/billingx is NOT under /billing (normal budget)", path: "/billingx", subject: desktop, seconds: 30 * MIN, area: "/" },
+    {
+      name: "/billing/x is under the /billing ceiling",
+      path: "/billing/x",
+      subject: desktop,
+      seconds: 5 * MIN,
+      area: "/billing",
+    },
+    {
+      name: "/billingx is NOT under /billing (normal budget)",
+      path: "/billingx",
+      subject: desktop,
+      seconds: 30 * MIN,
+      area: "/",
+    },
     { name: "/admin has the 10 min ceiling", path: "/admin", subject: desktop, seconds: 10 * MIN, area: "/admin" },
-    { name: "/admin/users is under the /admin ceiling", path: "/admin/users", subject: desktop, seconds: 10 * MIN, area: "/admin" },
-    { name: "/administrator is NOT under /admin", path: "/administrator", subject: desktop, seconds: 30 * MIN, area: "/" },
-    { name: "/x/billing is NOT under /billing (prefix, not substring)", path: "/x/billing", subject: desktop, seconds: 30 * MIN, area: "/" },
+    {
+      name: "/admin/users is under the /admin ceiling",
+      path: "/admin/users",
+      subject: desktop,
+      seconds: 10 * MIN,
+      area: "/admin",
+    },
+    {
+      name: "/administrator is NOT under /admin",
+      path: "/administrator",
+      subject: desktop,
+      seconds: 30 * MIN,
+      area: "/",
+    },
+    {
+      name: "/x/billing is NOT under /billing (prefix, not substring)",
+      path: "/x/billing",
+      subject: desktop,
+      seconds: 30 * MIN,
+      area: "/",
+    },
     // Ceilings apply on mobile and whatever the preference.
-    { name: "mobile /billing keeps the 5 min ceiling", path: "/billing", subject: mobile, seconds: 5 * MIN, area: "/billing" },
-    { name: "mobile /admin/users keeps the 10 min ceiling", path: "/admin/users", subject: mobile, seconds: 10 * MIN, area: "/admin" },
-    { name: "preference never: /billing still 5 min", path: "/billing", subject: user(0), seconds: 5 * MIN, area: "/billing" },
-    { name: "preference never on mobile: /admin still 10 min", path: "/admin", subject: user(0, "mobile"), seconds: 10 * MIN, area: "/admin" },
-    { name: "preference 60: /billing still 5 min", path: "/billing", subject: user(60), seconds: 5 * MIN, area: "/billing" },
-    { name: "preference 60: /admin still 10 min", path: "/admin", subject: user(60), seconds: 10 * MIN, area: "/admin" },
-    { name: "preference 30 on mobile: /billing/x still 5 min", path: "/billing/x", subject: user(30, "mobile"), seconds: 5 * MIN, area: "/billing" },
-    { name: "preference 15: /admin 10 min ceiling is stricter than 15", path: "/admin", subject: user(15), seconds: 10 * MIN, area: "/admin" },
+    {
+      name: "mobile /billing keeps the 5 min ceiling",
+      path: "/billing",
+      subject: mobile,
+      seconds: 5 * MIN,
+      area: "/billing",
+    },
+    {
+      name: "mobile /admin/users keeps the 10 min ceiling",
+      path: "/admin/users",
+      subject: mobile,
+      seconds: 10 * MIN,
+      area: "/admin",
+    },
+    {
+      name: "preference never: /billing still 5 min",
+      path: "/billing",
+      subject: user(0),
+      seconds: 5 * MIN,
+      area: "/billing",
+    },
+    {
+      name: "preference never on mobile: /admin still 10 min",
+      path: "/admin",
+      subject: user(0, "mobile"),
+      seconds: 10 * MIN,
+      area: "/admin",
+    },
+    {
+      name: "preference 60: /billing still 5 min",
+      path: "/billing",
+      subject: user(60),
+      seconds: 5 * MIN,
+      area: "/billing",
+    },
+    {
+      name: "preference 60: /admin still 10 min",
+      path: "/admin",
+      subject: user(60),
+      seconds: 10 * MIN,
+      area: "/admin",
+    },
+    {
+      name: "preference 30 on mobile: /billing/x still 5 min",
+      path: "/billing/x",
+      subject: user(30, "mobile"),
+      seconds: 5 * MIN,
+      area: "/billing",
+    },
+    {
+      name: "preference 15: /admin 10 min ceiling is stricter than 15",
+      path: "/admin",
+      subject: user(15),
+      seconds: 10 * MIN,
+      area: "/admin",
+    },
     // Preference replaces the normal budget.
-    { name: "preference never: /dashboard has no idle limit", path: "/dashboard", subject: user(0), seconds: null, area: "/" },
-    { name: "preference never on mobile: /dashboard has no idle limit", path: "/dashboard", subject: user(0, "mobile"), seconds: null, area: "/" },
-    { name: "preference 15 desktop: /dashboard 15 min", path: "/dashboard", subject: user(15), seconds: 15 * MIN, area: "/" },
-    { name: "preference 15 mobile: /dashboard 15 min (not 60)", path: "/dashboard", subject: user(15, "mobile"), seconds: 15 * MIN, area: "/" },
-    { name: "preference 30 mobile: /dashboard 30 min (not 60)", path: "/dashboard", subject: user(30, "mobile"), seconds: 30 * MIN, area: "/" },
-    { name: "preference 60 desktop: /dashboard 60 min (not 30)", path: "/dashboard", subject: user(60), seconds: 60 * MIN, area: "/" },
-    { name: "preference 60 mobile: /dashboard 60 min", path: "/dashboard", subject: user(60, "mobile"), seconds: 60 * MIN, area: "/" },
+    {
+      name: "preference never: /dashboard has no idle limit",
+      path: "/dashboard",
+      subject: user(0),
+      seconds: null,
+      area: "/",
+    },
+    {
+      name: "preference never on mobile: /dashboard has no idle limit",
+      path: "/dashboard",
+      subject: user(0, "mobile"),
+      seconds: null,
+      area: "/",
+    },
+    {
+      name: "preference 15 desktop: /dashboard 15 min",
+      path: "/dashboard",
+      subject: user(15),
+      seconds: 15 * MIN,
+      area: "/",
+    },
+    {
+      name: "preference 15 mobile: /dashboard 15 min (not 60)",
+      path: "/dashboard",
+      subject: user(15, "mobile"),
+      seconds: 15 * MIN,
+      area: "/",
+    },
+    {
+      name: "preference 30 mobile: /dashboard 30 min (not 60)",
+      path: "/dashboard",
+      subject: user(30, "mobile"),
+      seconds: 30 * MIN,
+      area: "/",
+    },
+    {
+      name: "preference 60 desktop: /dashboard 60 min (not 30)",
+      path: "/dashboard",
+      subject: user(60),
+      seconds: 60 * MIN,
+      area: "/",
+    },
+    {
+      name: "preference 60 mobile: /dashboard 60 min",
+      path: "/dashboard",
+      subject: user(60, "mobile"),
+      seconds: 60 * MIN,
+      area: "/",
+    },
     // Admins.
-    { name: "admin, no preference, desktop: capped at 15 min", path: "/dashboard", subject: admin(undefined), seconds: 15 * MIN, area: "/" },
-    { name: "admin, no preference, mobile: capped at 15 min", path: "/dashboard", subject: admin(undefined, "mobile"), seconds: 15 * MIN, area: "/" },
-    { name: "admin, preference never: cap (15 min), not unlimited", path: "/dashboard", subject: admin(0), seconds: 15 * MIN, area: "/" },
-    { name: "admin, preference 60: capped at 15 min", path: "/dashboard", subject: admin(60), seconds: 15 * MIN, area: "/" },
-    { name: "admin, preference 15: stays 15 min", path: "/dashboard", subject: admin(15), seconds: 15 * MIN, area: "/" },
-    { name: "admin, preference never on /billing: 5 min ceiling", path: "/billing", subject: admin(0), seconds: 5 * MIN, area: "/billing" },
-    { name: "admin on /admin/users: 10 min ceiling (stricter than cap)", path: "/admin/users", subject: admin(60), seconds: 10 * MIN, area: "/admin" },
+    {
+      name: "admin, no preference, desktop: capped at 15 min",
+      path: "/dashboard",
+      subject: admin(undefined),
+      seconds: 15 * MIN,
+      area: "/",
+    },
+    {
+      name: "admin, no preference, mobile: capped at 15 min",
+      path: "/dashboard",
+      subject: admin(undefined, "mobile"),
+      seconds: 15 * MIN,
+      area: "/",
+    },
+    {
+      name: "admin, preference never: cap (15 min), not unlimited",
+      path: "/dashboard",
+      subject: admin(0),
+      seconds: 15 * MIN,
+      area: "/",
+    },
+    {
+      name: "admin, preference 60: capped at 15 min",
+      path: "/dashboard",
+      subject: admin(60),
+      seconds: 15 * MIN,
+      area: "/",
+    },
+    {
+      name: "admin, preference 15: stays 15 min",
+      path: "/dashboard",
+      subject: admin(15),
+      seconds: 15 * MIN,
+      area: "/",
+    },
+    {
+      name: "admin, preference never on /billing: 5 min ceiling",
+      path: "/billing",
+      subject: admin(0),
+      seconds: 5 * MIN,
+      area: "/billing",
+    },
+    {
+      name: "admin on /admin/users: 10 min ceiling (stricter than cap)",
+      path: "/admin/users",
+      subject: admin(60),
+      seconds: 10 * MIN,
+      area: "/admin",
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -155,8 +351,14 @@ describe("budgetFor: which budget applies to a page", () => {
         { prefix: "/billing/cards", seconds: 2 * MIN, label: "Cards" },
       ],
     };
-    assert.deepEqual(budgetFor("/billing/cards/1", desktop, p), { area: { prefix: "/billing/cards", label: "Cards" }, seconds: 2 * MIN });
-    assert.deepEqual(budgetFor("/billing/invoices", desktop, p), { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN });
+    assert.deepEqual(budgetFor("/billing/cards/1", desktop, p), {
+      area: { prefix: "/billing/cards", label: "Cards" },
+      seconds: 2 * MIN,
+    });
+    assert.deepEqual(budgetFor("/billing/invoices", desktop, p), {
+      area: { prefix: "/billing", label: "Billing" },
+      seconds: 5 * MIN,
+    });
   });
 
   it("a ceiling looser than the normal budget does not loosen it", () => {
@@ -259,15 +461,28 @@ describe("decide: preference never (0)", () => {
   }
 
   it("still expires at the absolute deadline", () => {
-    const d = decide(times({ now: T0 + 4 * HOUR * SEC, lastActivityAt: T0 + 4 * HOUR * SEC - SEC, lastActivityPath: "/dashboard" }), "/dashboard", user(0), policy);
+    const d = decide(
+      times({ now: T0 + 4 * HOUR * SEC, lastActivityAt: T0 + 4 * HOUR * SEC - SEC, lastActivityPath: "/dashboard" }),
+      "/dashboard",
+      user(0),
+      policy,
+    );
     assert.deepEqual(d, { kind: "expire", reason: "absolute" });
   });
 });
 
 describe("decide: absolute expiry", () => {
   const deadlineCases: { name: string; expiresAt: number; deadline: number }[] = [
-    { name: "Kratos lifespan longer than the policy: authenticatedAt + absoluteSeconds", expiresAt: T0 + 24 * HOUR * SEC, deadline: T0 + 4 * HOUR * SEC },
-    { name: "Kratos lifespan shorter than the policy: expiresAt", expiresAt: T0 + 2 * HOUR * SEC, deadline: T0 + 2 * HOUR * SEC },
+    {
+      name: "Kratos lifespan longer than the policy: authenticatedAt + absoluteSeconds",
+      expiresAt: T0 + 24 * HOUR * SEC,
+      deadline: T0 + 4 * HOUR * SEC,
+    },
+    {
+      name: "Kratos lifespan shorter than the policy: expiresAt",
+      expiresAt: T0 + 2 * HOUR * SEC,
+      deadline: T0 + 2 * HOUR * SEC,
+    },
     { name: "Kratos lifespan equal to the policy", expiresAt: T0 + 4 * HOUR * SEC, deadline: T0 + 4 * HOUR * SEC },
   ];
   for (const c of deadlineCases) {
@@ -284,7 +499,12 @@ describe("decide: absolute expiry", () => {
       for (const path of ["/dashboard", "/billing"]) {
         it(`${c.name}, ${path}: ${b.label}, even with activity 1 s ago`, () => {
           const now = c.deadline + b.offset * SEC;
-          const d = decide(times({ now, expiresAt: c.expiresAt, lastActivityAt: now - SEC, lastActivityPath: path }), path, desktop, policy);
+          const d = decide(
+            times({ now, expiresAt: c.expiresAt, lastActivityAt: now - SEC, lastActivityPath: path }),
+            path,
+            desktop,
+            policy,
+          );
           if (b.expected === "allow") assert.equal(d.kind, "allow");
           else assert.deepEqual(d, { kind: "expire", reason: "absolute" });
         });
@@ -300,7 +520,12 @@ describe("decide: absolute expiry", () => {
   });
 
   it("absolute expiry wins over idle expiry (reason is absolute)", () => {
-    const d = decide(times({ now: T0 + 5 * HOUR * SEC, lastActivityAt: T0, lastActivityPath: "/dashboard" }), "/dashboard", desktop, policy);
+    const d = decide(
+      times({ now: T0 + 5 * HOUR * SEC, lastActivityAt: T0, lastActivityPath: "/dashboard" }),
+      "/dashboard",
+      desktop,
+      policy,
+    );
     assert.deepEqual(d, { kind: "expire", reason: "absolute" });
   });
 });
@@ -320,28 +545,45 @@ describe("decide: the last page's budget vs the requested page's budget", () => 
       lastPath: "/dashboard",
       idleSeconds: 5 * MIN + 1,
       requested: "/billing",
-      expected: { kind: "step-up", budget: { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN }, idleSeconds: 5 * MIN + 1 },
+      expected: {
+        kind: "step-up",
+        budget: { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN },
+        idleSeconds: 5 * MIN + 1,
+      },
     },
     {
       name: "idle on /dashboard exactly 5 min, then /billing → allow",
       lastPath: "/dashboard",
       idleSeconds: 5 * MIN,
       requested: "/billing",
-      expected: { kind: "allow", budget: { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN }, idleDeadline: last + 5 * MIN * SEC },
+      expected: {
+        kind: "allow",
+        budget: { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN },
+        idleDeadline: last + 5 * MIN * SEC,
+      },
     },
     {
       name: "idle on /dashboard 20 min, then /admin/users → step-up",
       lastPath: "/dashboard",
       idleSeconds: 20 * MIN,
       requested: "/admin/users",
-      expected: { kind: "step-up", budget: { area: { prefix: "/admin", label: "Admin" }, seconds: 10 * MIN }, idleSeconds: 20 * MIN },
+      expected: {
+        kind: "step-up",
+        budget: { area: { prefix: "/admin", label: "Admin" }, seconds: 10 * MIN },
+        idleSeconds: 20 * MIN,
+      },
     },
     {
       name: "idle on /dashboard 30 min + 1 s, then /billing → expire with the /dashboard budget",
       lastPath: "/dashboard",
       idleSeconds: 30 * MIN + 1,
       requested: "/billing",
-      expected: { kind: "expire", reason: "idle", budget: { area: NORMAL_AREA, seconds: 30 * MIN }, idleSeconds: 30 * MIN + 1 },
+      expected: {
+        kind: "expire",
+        reason: "idle",
+        budget: { area: NORMAL_AREA, seconds: 30 * MIN },
+        idleSeconds: 30 * MIN + 1,
+      },
     },
     {
       name: "mobile idle on /dashboard 60 min + 1 s, then /admin → expire with the mobile normal budget",
@@ -349,35 +591,59 @@ describe("decide: the last page's budget vs the requested page's budget", () => 
       idleSeconds: 60 * MIN + 1,
       requested: "/admin",
       subject: mobile,
-      expected: { kind: "expire", reason: "idle", budget: { area: NORMAL_AREA, seconds: 60 * MIN }, idleSeconds: 60 * MIN + 1 },
+      expected: {
+        kind: "expire",
+        reason: "idle",
+        budget: { area: NORMAL_AREA, seconds: 60 * MIN },
+        idleSeconds: 60 * MIN + 1,
+      },
     },
     {
       name: "last activity on /billing, idle 6 min, then /dashboard → expire (billing governs where the user left)",
       lastPath: "/billing",
       idleSeconds: 6 * MIN,
       requested: "/dashboard",
-      expected: { kind: "expire", reason: "idle", budget: { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN }, idleSeconds: 6 * MIN },
+      expected: {
+        kind: "expire",
+        reason: "idle",
+        budget: { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN },
+        idleSeconds: 6 * MIN,
+      },
     },
     {
       name: "last activity on /billing/x, idle 5 min + 1 s, then /admin → expire with the billing budget",
       lastPath: "/billing/x",
       idleSeconds: 5 * MIN + 1,
       requested: "/admin",
-      expected: { kind: "expire", reason: "idle", budget: { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN }, idleSeconds: 5 * MIN + 1 },
+      expected: {
+        kind: "expire",
+        reason: "idle",
+        budget: { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN },
+        idleSeconds: 5 * MIN + 1,
+      },
     },
     {
       name: "last activity on /admin, idle 10 min + 1 s, then /dashboard → expire with the admin budget",
       lastPath: "/admin",
       idleSeconds: 10 * MIN + 1,
       requested: "/dashboard",
-      expected: { kind: "expire", reason: "idle", budget: { area: { prefix: "/admin", label: "Admin" }, seconds: 10 * MIN }, idleSeconds: 10 * MIN + 1 },
+      expected: {
+        kind: "expire",
+        reason: "idle",
+        budget: { area: { prefix: "/admin", label: "Admin" }, seconds: 10 * MIN },
+        idleSeconds: 10 * MIN + 1,
+      },
     },
     {
       name: "last activity on /billing, idle 4 min, then /dashboard → allow with the dashboard budget",
       lastPath: "/billing",
       idleSeconds: 4 * MIN,
       requested: "/dashboard",
-      expected: { kind: "allow", budget: { area: NORMAL_AREA, seconds: 30 * MIN }, idleDeadline: last + 30 * MIN * SEC },
+      expected: {
+        kind: "allow",
+        budget: { area: NORMAL_AREA, seconds: 30 * MIN },
+        idleDeadline: last + 30 * MIN * SEC,
+      },
     },
     {
       name: "preference never, idle on /dashboard 2 h, then /billing → step-up (ceiling still applies)",
@@ -385,12 +651,21 @@ describe("decide: the last page's budget vs the requested page's budget", () => 
       idleSeconds: 2 * HOUR,
       requested: "/billing",
       subject: user(0),
-      expected: { kind: "step-up", budget: { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN }, idleSeconds: 2 * HOUR },
+      expected: {
+        kind: "step-up",
+        budget: { area: { prefix: "/billing", label: "Billing" }, seconds: 5 * MIN },
+        idleSeconds: 2 * HOUR,
+      },
     },
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const d = decide(times({ lastActivityAt: last, lastActivityPath: c.lastPath, now: last + c.idleSeconds * SEC }), c.requested, c.subject ?? desktop, policy);
+      const d = decide(
+        times({ lastActivityAt: last, lastActivityPath: c.lastPath, now: last + c.idleSeconds * SEC }),
+        c.requested,
+        c.subject ?? desktop,
+        policy,
+      );
       assert.deepEqual(d, c.expected);
     });
   }
@@ -417,7 +692,12 @@ describe("decide: which time counts as the last activity", () => {
       authenticatedAt: T0,
       lastActivityAt: undefined,
       now: T0 + 30 * MIN * SEC + SEC,
-      expected: { kind: "expire", reason: "idle", budget: { area: NORMAL_AREA, seconds: 30 * MIN }, idleSeconds: 30 * MIN + 1 },
+      expected: {
+        kind: "expire",
+        reason: "idle",
+        budget: { area: NORMAL_AREA, seconds: 30 * MIN },
+        idleSeconds: 30 * MIN + 1,
+      },
     },
     {
       name: "lastActivityAt 1 h before authenticatedAt: authentication counts (10 min after → allow)",
@@ -425,7 +705,11 @@ describe("decide: which time counts as the last activity", () => {
       lastActivityAt: T0,
       lastActivityPath: "/dashboard",
       now: T0 + HOUR * SEC + 10 * MIN * SEC,
-      expected: { kind: "allow", budget: { area: NORMAL_AREA, seconds: 30 * MIN }, idleDeadline: T0 + HOUR * SEC + 30 * MIN * SEC },
+      expected: {
+        kind: "allow",
+        budget: { area: NORMAL_AREA, seconds: 30 * MIN },
+        idleDeadline: T0 + HOUR * SEC + 30 * MIN * SEC,
+      },
     },
     {
       name: "lastActivityAt before a step-up re-authentication on /billing: 5 min after → allow",
@@ -445,7 +729,12 @@ describe("decide: which time counts as the last activity", () => {
       lastActivityAt: T0,
       lastActivityPath: "/dashboard",
       now: T0 + HOUR * SEC + 30 * MIN * SEC + SEC,
-      expected: { kind: "expire", reason: "idle", budget: { area: NORMAL_AREA, seconds: 30 * MIN }, idleSeconds: 30 * MIN + 1 },
+      expected: {
+        kind: "expire",
+        reason: "idle",
+        budget: { area: NORMAL_AREA, seconds: 30 * MIN },
+        idleSeconds: 30 * MIN + 1,
+      },
     },
     {
       name: "allow result's idleDeadline = lastActivityAt + budget",
@@ -471,7 +760,12 @@ describe("decide: which time counts as the last activity", () => {
   for (const c of cases) {
     it(c.name, () => {
       const d = decide(
-        times({ authenticatedAt: c.authenticatedAt, lastActivityAt: c.lastActivityAt, lastActivityPath: c.lastActivityPath, now: c.now }),
+        times({
+          authenticatedAt: c.authenticatedAt,
+          lastActivityAt: c.lastActivityAt,
+          lastActivityPath: c.lastActivityPath,
+          now: c.now,
+        }),
         c.lastActivityPath ?? "/dashboard",
         desktop,
         policy,
@@ -483,14 +777,39 @@ describe("decide: which time counts as the last activity", () => {
 
 describe("strictestPath", () => {
   const cases: { name: string; paths: string[]; subject: Subject; expected: string | undefined }[] = [
-    { name: "billing beats admin and dashboard", paths: ["/dashboard", "/admin/users", "/billing/x"], subject: desktop, expected: "/billing/x" },
+    {
+      name: "billing beats admin and dashboard",
+      paths: ["/dashboard", "/admin/users", "/billing/x"],
+      subject: desktop,
+      expected: "/billing/x",
+    },
     { name: "admin beats dashboard", paths: ["/dashboard", "/admin"], subject: desktop, expected: "/admin" },
-    { name: "/billingx is not billing: admin wins", paths: ["/billingx", "/admin/users"], subject: desktop, expected: "/admin/users" },
+    {
+      name: "/billingx is not billing: admin wins",
+      paths: ["/billingx", "/admin/users"],
+      subject: desktop,
+      expected: "/admin/users",
+    },
     { name: "one path", paths: ["/settings"], subject: desktop, expected: "/settings" },
     { name: "no paths → undefined", paths: [], subject: desktop, expected: undefined },
-    { name: "preference never: billing beats unlimited pages", paths: ["/dashboard", "/settings", "/billing"], subject: user(0), expected: "/billing" },
-    { name: "preference never, all unlimited: the first path", paths: ["/dashboard", "/settings"], subject: user(0), expected: "/dashboard" },
-    { name: "equal budgets: the first path", paths: ["/settings", "/dashboard"], subject: desktop, expected: "/settings" },
+    {
+      name: "preference never: billing beats unlimited pages",
+      paths: ["/dashboard", "/settings", "/billing"],
+      subject: user(0),
+      expected: "/billing",
+    },
+    {
+      name: "preference never, all unlimited: the first path",
+      paths: ["/dashboard", "/settings"],
+      subject: user(0),
+      expected: "/dashboard",
+    },
+    {
+      name: "equal budgets: the first path",
+      paths: ["/settings", "/dashboard"],
+      subject: desktop,
+      expected: "/settings",
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -500,12 +819,30 @@ describe("strictestPath", () => {
 });
 
 describe("deviceFrom", () => {
-  const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
-  const ANDROID = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36";
-  const DESKTOP_CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
-  const cases: { name: string; hint: string | null | undefined; ua: string | null | undefined; expected: "desktop" | "mobile" }[] = [
-    { name: 'Sec-CH-UA-Mobile "?1" with a desktop UA → mobile (hint wins)', hint: "?1", ua: DESKTOP_CHROME, expected: "mobile" },
-    { name: 'Sec-CH-UA-Mobile "?0" with an Android Mobile UA → desktop (hint wins)', hint: "?0", ua: ANDROID, expected: "desktop" },
+  const IPHONE =
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
+  const ANDROID =
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36";
+  const DESKTOP_CHROME =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+  const cases: {
+    name: string;
+    hint: string | null | undefined;
+    ua: string | null | undefined;
+    expected: "desktop" | "mobile";
+  }[] = [
+    {
+      name: 'Sec-CH-UA-Mobile "?1" with a desktop UA → mobile (hint wins)',
+      hint: "?1",
+      ua: DESKTOP_CHROME,
+      expected: "mobile",
+    },
+    {
+      name: 'Sec-CH-UA-Mobile "?0" with an Android Mobile UA → desktop (hint wins)',
+      hint: "?0",
+      ua: ANDROID,
+      expected: "desktop",
+    },
     { name: 'Sec-CH-UA-Mobile "?1" with no UA → mobile', hint: "?1", ua: null, expected: "mobile" },
     { name: 'Sec-CH-UA-Mobile "?0" with an iPhone UA → desktop', hint: "?0", ua: IPHONE, expected: "desktop" },
     { name: "no hint, iPhone UA → mobile", hint: null, ua: IPHONE, expected: "mobile" },
@@ -651,10 +988,18 @@ describe("readPolicy: invalid configuration throws ConfigError naming the field"
     { name: "a negative number", env: { IDLE_POLICY: '{"idleDesktopSeconds":-5}' }, message: /idleDesktopSeconds/ },
     { name: "zero seconds", env: { IDLE_POLICY: '{"adminCapSeconds":0}' }, message: /adminCapSeconds/ },
     { name: "a fractional number", env: { IDLE_POLICY: '{"absoluteSeconds":1.5}' }, message: /absoluteSeconds/ },
-    { name: "a string where a number belongs", env: { IDLE_POLICY: '{"idleMobileSeconds":"900"}' }, message: /idleMobileSeconds/ },
+    {
+      name: "a string where a number belongs",
+      env: { IDLE_POLICY: '{"idleMobileSeconds":"900"}' },
+      message: /idleMobileSeconds/,
+    },
     { name: "an unknown key", env: { IDLE_POLICY: '{"idleSecondz":900}' }, message: /idleSecondz/ },
     { name: "warningSeconds < 20", env: { IDLE_POLICY: '{"warningSeconds":19}' }, message: /warningSeconds/ },
-    { name: "warningSeconds not shorter than idleDesktopSeconds", env: { IDLE_POLICY: '{"warningSeconds":600,"idleDesktopSeconds":600}' }, message: /warningSeconds/ },
+    {
+      name: "warningSeconds not shorter than idleDesktopSeconds",
+      env: { IDLE_POLICY: '{"warningSeconds":600,"idleDesktopSeconds":600}' },
+      message: /warningSeconds/,
+    },
     {
       name: "a ceiling prefix that is not a path",
       env: { IDLE_POLICY: '{"ceilings":[{"prefix":"billing","seconds":60,"label":"Billing"}]}' },
@@ -662,10 +1007,17 @@ describe("readPolicy: invalid configuration throws ConfigError naming the field"
     },
     {
       name: "a duplicate ceiling prefix",
-      env: { IDLE_POLICY: '{"ceilings":[{"prefix":"/a","seconds":60,"label":"A"},{"prefix":"/a","seconds":30,"label":"A2"}]}' },
+      env: {
+        IDLE_POLICY:
+          '{"ceilings":[{"prefix":"/a","seconds":60,"label":"A"},{"prefix":"/a","seconds":30,"label":"A2"}]}',
+      },
       message: /duplicate prefix \/a/,
     },
-    { name: "an unknown preferenceSeconds key", env: { IDLE_POLICY: '{"preferenceSeconds":{"15":900,"30":1800,"60":3600,"90":5400}}' }, message: /preferenceSeconds|90/ },
+    {
+      name: "an unknown preferenceSeconds key",
+      env: { IDLE_POLICY: '{"preferenceSeconds":{"15":900,"30":1800,"60":3600,"90":5400}}' },
+      message: /preferenceSeconds|90/,
+    },
     { name: "an unknown preset", env: { IDLE_POLICY_PRESET: "hipaa" }, message: /IDLE_POLICY_PRESET/ },
   ];
   for (const c of cases) {

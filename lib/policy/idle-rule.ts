@@ -97,7 +97,8 @@ export function normalBudgetSeconds(subject: Subject, policy: PolicyConfig): num
       : subject.preference === 0
         ? null
         : policy.preferenceSeconds[subject.preference];
-  if (subject.role === "admin") seconds = seconds === null ? policy.adminCapSeconds : Math.min(seconds, policy.adminCapSeconds);
+  if (subject.role === "admin")
+    seconds = seconds === null ? policy.adminCapSeconds : Math.min(seconds, policy.adminCapSeconds);
   return seconds;
 }
 
@@ -123,7 +124,10 @@ export function idleDeadline(lastActivityAt: number, budget: Budget): number | n
   return budget.seconds === null ? null : lastActivityAt + budget.seconds * 1000;
 }
 
-export function absoluteDeadline(times: Pick<SessionTimes, "authenticatedAt" | "expiresAt">, policy: PolicyConfig): number {
+export function absoluteDeadline(
+  times: Pick<SessionTimes, "authenticatedAt" | "expiresAt">,
+  policy: PolicyConfig,
+): number {
   return Math.min(times.expiresAt, times.authenticatedAt + policy.absoluteSeconds * 1000);
 }
 
@@ -142,7 +146,8 @@ export function decide(times: SessionTimes, requestedPath: string, subject: Subj
   }
   const budget = budgetFor(requestedPath, subject, policy);
   const worstSeconds = Math.max(idleSeconds, (times.longestGapMs ?? 0) / 1000);
-  if (budget.seconds !== null && worstSeconds > budget.seconds) return { kind: "step-up", budget, idleSeconds: worstSeconds };
+  if (budget.seconds !== null && worstSeconds > budget.seconds)
+    return { kind: "step-up", budget, idleSeconds: worstSeconds };
   return { kind: "allow", budget, idleDeadline: idleDeadline(last, budget) };
 }
 

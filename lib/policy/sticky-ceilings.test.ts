@@ -34,7 +34,14 @@ describe("decide: the longest gap since authentication keeps a stricter area shu
     it(`longest gap ${c.gap / SEC} s, now ${c.path} → ${c.kind}`, () => {
       const now = T0 + 60 * MIN;
       const d = decide(
-        { now, authenticatedAt: T0, expiresAt: T0 + 4 * 60 * MIN, lastActivityAt: now - SEC, lastActivityPath: "/dashboard", longestGapMs: c.gap },
+        {
+          now,
+          authenticatedAt: T0,
+          expiresAt: T0 + 4 * 60 * MIN,
+          lastActivityAt: now - SEC,
+          lastActivityPath: "/dashboard",
+          longestGapMs: c.gap,
+        },
         c.path,
         c.subject ?? desktop,
         policy,
@@ -46,14 +53,32 @@ describe("decide: the longest gap since authentication keeps a stricter area shu
 
   it("the current idle time still counts on its own (no gap remembered)", () => {
     const now = T0 + 60 * MIN;
-    const d = decide({ now, authenticatedAt: T0, expiresAt: T0 + 4 * 60 * MIN, lastActivityAt: now - 6 * MIN, lastActivityPath: "/dashboard" }, "/billing", desktop, policy);
+    const d = decide(
+      {
+        now,
+        authenticatedAt: T0,
+        expiresAt: T0 + 4 * 60 * MIN,
+        lastActivityAt: now - 6 * MIN,
+        lastActivityPath: "/dashboard",
+      },
+      "/billing",
+      desktop,
+      policy,
+    );
     assert.equal(d.kind, "step-up");
   });
 
   it("a long gap never ends a session by itself: expiry is the current idle time against where it was spent", () => {
     const now = T0 + 60 * MIN;
     const d = decide(
-      { now, authenticatedAt: T0, expiresAt: T0 + 4 * 60 * MIN, lastActivityAt: now - SEC, lastActivityPath: "/billing", longestGapMs: 25 * MIN },
+      {
+        now,
+        authenticatedAt: T0,
+        expiresAt: T0 + 4 * 60 * MIN,
+        lastActivityAt: now - SEC,
+        lastActivityPath: "/billing",
+        longestGapMs: 25 * MIN,
+      },
       "/dashboard",
       desktop,
       policy,

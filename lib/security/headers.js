@@ -83,7 +83,10 @@ export function modeOf(nodeEnv) {
  */
 export function securityHeaders(options) {
   const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) throw new Error(`security headers: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `security headers: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   const { mode } = parsed.data;
   // Origins only (scheme://host:port): a URL's path or query can never reach the policy.
   const app = new URL(parsed.data.appUrl);

@@ -59,7 +59,13 @@ describe("the page CSP", () => {
     const https = directives(securityHeaders({ ...HTTPS, mode: "production" }).pageCsp(nonce));
     assert.deepEqual(https["form-action"], ["'self'", "https://auth.example.com"]);
     assert.deepEqual(https["upgrade-insecure-requests"], []);
-    const same = directives(securityHeaders({ appUrl: "https://a.example", kratosPublicUrl: "https://a.example/.ory", mode: "production" }).pageCsp(nonce));
+    const same = directives(
+      securityHeaders({
+        appUrl: "https://a.example",
+        kratosPublicUrl: "https://a.example/.ory",
+        mode: "production",
+      }).pageCsp(nonce),
+    );
     assert.deepEqual(same["form-action"], ["'self'"]);
     assert.deepEqual(same["connect-src"], ["'self'"]);
   });
@@ -72,8 +78,15 @@ describe("the page CSP", () => {
   });
 
   it("refuses a configuration that is not an http(s) URL", () => {
-    assert.throws(() => securityHeaders({ appUrl: "javascript:alert(1)", kratosPublicUrl: HTTP.kratosPublicUrl, mode: "production" }), /appUrl/);
-    assert.throws(() => securityHeaders({ appUrl: HTTP.appUrl, kratosPublicUrl: "not a url", mode: "production" }), /kratosPublicUrl/);
+    assert.throws(
+      () =>
+        securityHeaders({ appUrl: "javascript:alert(1)", kratosPublicUrl: HTTP.kratosPublicUrl, mode: "production" }),
+      /appUrl/,
+    );
+    assert.throws(
+      () => securityHeaders({ appUrl: HTTP.appUrl, kratosPublicUrl: "not a url", mode: "production" }),
+      /kratosPublicUrl/,
+    );
   });
 });
 
@@ -94,8 +107,14 @@ describe("the other headers", () => {
   it("HSTS only in production with an https APP_URL", () => {
     assert.equal(securityHeaders({ ...HTTPS, mode: "production" }).page(newNonce())["strict-transport-security"], HSTS);
     assert.equal(securityHeaders({ ...HTTPS, mode: "production" }).static["strict-transport-security"], HSTS);
-    assert.equal(securityHeaders({ ...HTTPS, mode: "development" }).page(newNonce())["strict-transport-security"], undefined);
-    assert.equal(securityHeaders({ ...HTTP, mode: "production" }).page(newNonce())["strict-transport-security"], undefined);
+    assert.equal(
+      securityHeaders({ ...HTTPS, mode: "development" }).page(newNonce())["strict-transport-security"],
+      undefined,
+    );
+    assert.equal(
+      securityHeaders({ ...HTTP, mode: "production" }).page(newNonce())["strict-transport-security"],
+      undefined,
+    );
     assert.match(HSTS, /^max-age=\d{8,}$/, "at least a year (8 digits of seconds), no includeSubDomains");
   });
 

@@ -12,8 +12,16 @@ const accepted: { name: string; input: string; expected: string }[] = [
   { name: "a path with query and hash", input: "/billing?x=1#y", expected: "/billing?x=1#y" },
   { name: "a nested path", input: "/admin/users", expected: "/admin/users" },
   { name: "an absolute URL on the app's origin", input: "http://localhost:3000/admin", expected: "/admin" },
-  { name: "an absolute URL on the app's origin with query", input: "http://localhost:3000/billing?tab=cards", expected: "/billing?tab=cards" },
-  { name: "an encoded slash after a single leading slash stays a same-origin path", input: "/%2F%2Fevil.example", expected: "/%2F%2Fevil.example" },
+  {
+    name: "an absolute URL on the app's origin with query",
+    input: "http://localhost:3000/billing?tab=cards",
+    expected: "/billing?tab=cards",
+  },
+  {
+    name: "an encoded slash after a single leading slash stays a same-origin path",
+    input: "/%2F%2Fevil.example",
+    expected: "/%2F%2Fevil.example",
+  },
 ];
 
 const rejected: { name: string; input: string | null | undefined }[] = [
@@ -83,7 +91,13 @@ describe("return_to values Kratos v1.3.1 accepts but browsers follow off-site", 
   // Go's URL parser reads these as paths on Kratos' default host, so they pass allowed_return_urls and a
   // flow keeps them raw; a browser reads them as //evil.example. lib/kratos/flows.ts passes a flow's
   // return_to through returnUrl() before @ory/elements-react renders it as a link.
-  for (const input of ["///evil.example", "////evil.example", "/\\evil.example", "/\\/evil.example", "///evil.example/dashboard"]) {
+  for (const input of [
+    "///evil.example",
+    "////evil.example",
+    "/\\evil.example",
+    "/\\/evil.example",
+    "///evil.example/dashboard",
+  ]) {
     it(`${JSON.stringify(input)} → dropped; returnUrl falls back to the dashboard`, () => {
       assert.equal(safeReturnPath(input, APP_URL), null);
       assert.equal(returnUrl(input, APP_URL), "http://localhost:3000/dashboard");

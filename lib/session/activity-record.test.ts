@@ -88,11 +88,20 @@ describe("encodeRecord → decodeRecord round trip", () => {
     { name: "preference never (0)", record: record({ preference: 0 }) },
     { name: "preference 30", record: record({ preference: 30 }) },
     { name: "preference 60", record: record({ preference: 60 }) },
-    { name: "a pending step-up (su set)", record: record({ stepUpSince: T0 + 90 * SEC, lastPath: "/billing/invoices" }) },
+    {
+      name: "a pending step-up (su set)",
+      record: record({ stepUpSince: T0 + 90 * SEC, lastPath: "/billing/invoices" }),
+    },
     { name: "non-ASCII name and email", record: record({ name: "Zoë Ñúñez 🚀", email: "zoë@exämple.org" }) },
     { name: "empty name and email", record: record({ name: "", email: "" }) },
-    { name: "all times zero", record: record({ authenticatedAt: 0, expiresAt: 0, lastActivityAt: 0, checkedAt: 0, stepUpSince: 0 }) },
-    { name: "maximum-length strings", record: record({ email: "e".repeat(320), name: "n".repeat(100), lastPath: `/${"p".repeat(255)}` }) },
+    {
+      name: "all times zero",
+      record: record({ authenticatedAt: 0, expiresAt: 0, lastActivityAt: 0, checkedAt: 0, stepUpSince: 0 }),
+    },
+    {
+      name: "maximum-length strings",
+      record: record({ email: "e".repeat(320), name: "n".repeat(100), lastPath: `/${"p".repeat(255)}` }),
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: decodes to the same record`, async () => {
@@ -164,7 +173,19 @@ describe("decodeRecord: a single changed character is refused", () => {
 describe("decodeRecord: truncation is refused", () => {
   it("at many lengths", async () => {
     const { value, payload } = await validParts();
-    const lengths = [1, 2, 3, 4, 10, 3 + payload.length, 3 + payload.length + 1, 3 + payload.length + 2, value.length - 10, value.length - 2, value.length - 1];
+    const lengths = [
+      1,
+      2,
+      3,
+      4,
+      10,
+      3 + payload.length,
+      3 + payload.length + 1,
+      3 + payload.length + 2,
+      value.length - 10,
+      value.length - 2,
+      value.length - 1,
+    ];
     for (let n = 20; n < value.length; n += 37) lengths.push(n);
     for (const n of lengths) {
       assertInvalid(await decodeRecord(value.slice(0, n), SECRET));
@@ -180,10 +201,18 @@ describe("decodeRecord: truncation is refused", () => {
 });
 
 describe("decodeRecord: wrong format, version or algorithm", () => {
-  const cases: { name: string; build: (p: { value: string; payload: string; signature: string }) => Promise<string> | string; reason: "format" | "signature" }[] = [
+  const cases: {
+    name: string;
+    build: (p: { value: string; payload: string; signature: string }) => Promise<string> | string;
+    reason: "format" | "signature";
+  }[] = [
     { name: 'no "v1." prefix', build: (p) => `${p.payload}.${p.signature}`, reason: "format" },
     { name: 'prefix "v2." (same signature)', build: (p) => `v2.${p.payload}.${p.signature}`, reason: "format" },
-    { name: 'prefix "v2." correctly signed over "v2.<payload>"', build: (p) => signRaw(p.payload, { version: "v2" }), reason: "format" },
+    {
+      name: 'prefix "v2." correctly signed over "v2.<payload>"',
+      build: (p) => signRaw(p.payload, { version: "v2" }),
+      reason: "format",
+    },
     { name: 'prefix "V1." (upper case)', build: (p) => `V1.${p.payload}.${p.signature}`, reason: "format" },
     { name: 'prefix "v0."', build: (p) => `v0.${p.payload}.${p.signature}`, reason: "format" },
     { name: "a 4th part", build: (p) => `${p.value}.${p.signature}`, reason: "format" },
@@ -209,13 +238,37 @@ describe("decodeRecord: wrong format, version or algorithm", () => {
       },
       reason: "format",
     },
-    { name: "signature = plain SHA-256 of the signed text (no key)", build: (p) => `v1.${p.payload}.${toBase64Url(createHash("sha256").update(`v1.${p.payload}`).digest())}`, reason: "signature" },
-    { name: "signature hex-encoded instead of base64url", build: (p) => `v1.${p.payload}.${Buffer.from(p.signature, "base64url").toString("hex")}`, reason: "signature" },
-    { name: "signature in padded standard base64", build: (p) => `v1.${p.payload}.${Buffer.from(p.signature, "base64url").toString("base64")}`, reason: "signature" },
-    { name: "signature truncated to 16 bytes", build: (p) => `v1.${p.payload}.${p.signature.slice(0, 22)}`, reason: "signature" },
-    { name: "signature with one extra character", build: (p) => `v1.${p.payload}.${p.signature}A`, reason: "signature" },
+    {
+      name: "signature = plain SHA-256 of the signed text (no key)",
+      build: (p) => `v1.${p.payload}.${toBase64Url(createHash("sha256").update(`v1.${p.payload}`).digest())}`,
+      reason: "signature",
+    },
+    {
+      name: "signature hex-encoded instead of base64url",
+      build: (p) => `v1.${p.payload}.${Buffer.from(p.signature, "base64url").toString("hex")}`,
+      reason: "signature",
+    },
+    {
+      name: "signature in padded standard base64",
+      build: (p) => `v1.${p.payload}.${Buffer.from(p.signature, "base64url").toString("base64")}`,
+      reason: "signature",
+    },
+    {
+      name: "signature truncated to 16 bytes",
+      build: (p) => `v1.${p.payload}.${p.signature.slice(0, 22)}`,
+      reason: "signature",
+    },
+    {
+      name: "signature with one extra character",
+      build: (p) => `v1.${p.payload}.${p.signature}A`,
+      reason: "signature",
+    },
     { name: "signature of all zero bytes", build: (p) => `v1.${p.payload}.${"A".repeat(43)}`, reason: "signature" },
-    { name: "signature with a character outside base64url", build: (p) => `v1.${p.payload}.${p.signature.slice(0, -1)}*`, reason: "signature" },
+    {
+      name: "signature with a character outside base64url",
+      build: (p) => `v1.${p.payload}.${p.signature.slice(0, -1)}*`,
+      reason: "signature",
+    },
     { name: "garbage", build: () => "abc", reason: "format" },
   ];
   for (const c of cases) {
@@ -323,7 +376,10 @@ describe("decodeRecord: size limit (1500 characters)", () => {
   });
 
   it("a much longer schema-valid, correctly signed record → invalid (format)", async () => {
-    const value = await encodeRecord(record({ name: "€".repeat(100), email: "€".repeat(320), lastPath: `/${"€".repeat(255)}` }), SECRET);
+    const value = await encodeRecord(
+      record({ name: "€".repeat(100), email: "€".repeat(320), lastPath: `/${"€".repeat(255)}` }),
+      SECRET,
+    );
     assert.ok(value.length > 2000);
     assertInvalid(await decodeRecord(value, SECRET), "format");
   });
@@ -367,7 +423,11 @@ describe("setActivityCookie / clearActivityCookie", () => {
   ];
   for (const c of cases) {
     it(`NODE_ENV=${c.env}: HttpOnly, SameSite=Lax, Path=/, Secure=${c.secure}; cleared with the same attributes`, () => {
-      const set: { name: string; value: string; o: { httpOnly: boolean; sameSite: string; path: string; secure: boolean; maxAge: number } }[] = [];
+      const set: {
+        name: string;
+        value: string;
+        o: { httpOnly: boolean; sameSite: string; path: string; secure: boolean; maxAge: number };
+      }[] = [];
       const jar = { set: (name: string, value: string, o: (typeof set)[number]["o"]) => set.push({ name, value, o }) };
       const env = process.env as Record<string, string | undefined>;
       const was = env.NODE_ENV;
@@ -380,7 +440,8 @@ describe("setActivityCookie / clearActivityCookie", () => {
       }
       const [on, off] = set;
       assert.deepEqual([on?.name, on?.value, off?.name, off?.value], [ACTIVITY_COOKIE, "v1.x.y", ACTIVITY_COOKIE, ""]);
-      for (const o of [on!.o, off!.o]) assert.deepEqual([o.httpOnly, o.sameSite, o.path, o.secure], [true, "lax", "/", c.secure]);
+      for (const o of [on!.o, off!.o])
+        assert.deepEqual([o.httpOnly, o.sameSite, o.path, o.secure], [true, "lax", "/", c.secure]);
       assert.ok(on!.o.maxAge > 0);
       assert.equal(off!.o.maxAge, 0);
     });
@@ -405,7 +466,8 @@ describe("the verified-record cache never widens what is accepted", () => {
     const value = await encodeRecord({ ...VALID, lastActivityAt: VALID.lastActivityAt + 11 * SEC }, SECRET);
     const first = await decodeRecord(value, SECRET);
     assert.equal(first.status, "valid");
-    if (first.status === "valid") assert.throws(() => ((first.record as { lastActivityAt: number }).lastActivityAt = 0), TypeError);
+    if (first.status === "valid")
+      assert.throws(() => ((first.record as { lastActivityAt: number }).lastActivityAt = 0), TypeError);
     const again = await decodeRecord(value, SECRET);
     assert.equal(again.status === "valid" && again.record.lastActivityAt, VALID.lastActivityAt + 11 * SEC);
   });
@@ -418,17 +480,37 @@ describe("needsReissue: the record is re-signed only when it says something new"
     assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt + REISSUE_STEP_MS - 1 }), false);
     assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt + REISSUE_STEP_MS }), true);
   });
-  it("last activity moved backwards → yes", () => assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt - 1 }), true));
-  for (const [key, value] of [["lastPath", "/billing"], ["checkedAt", VALID.checkedAt + 1], ["stepUpSince", T0], ["role", "admin"], ["preference", 15], ["expiresAt", VALID.expiresAt + 1], ["kratosToken", "ZZCdEfGhIjKlMnOpQrSt_-"]] as const) {
-    it(`${key} changed (last activity unchanged) → yes`, () => assert.equal(needsReissue(VALID, { ...VALID, [key]: value }), true));
+  it("last activity moved backwards → yes", () =>
+    assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt - 1 }), true));
+  for (const [key, value] of [
+    ["lastPath", "/billing"],
+    ["checkedAt", VALID.checkedAt + 1],
+    ["stepUpSince", T0],
+    ["role", "admin"],
+    ["preference", 15],
+    ["expiresAt", VALID.expiresAt + 1],
+    ["kratosToken", "ZZCdEfGhIjKlMnOpQrSt_-"],
+  ] as const) {
+    it(`${key} changed (last activity unchanged) → yes`, () =>
+      assert.equal(needsReissue(VALID, { ...VALID, [key]: value }), true));
   }
   describe("for a request that is not activity (poll, prefetch)", () => {
     it("only the Kratos check time changed → no (its answer may land after a heartbeat's)", () =>
       assert.equal(needsReissue(VALID, { ...VALID, checkedAt: VALID.checkedAt + 20 * SEC }, false), false));
-    it("the same, for a request that is activity → yes", () => assert.equal(needsReissue(VALID, { ...VALID, checkedAt: VALID.checkedAt + 20 * SEC }, true), true));
-    it("last activity moved backwards → no (never puts the clock back)", () => assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt - 5 * SEC }, false), false));
-    it("last activity moved forwards (the server knew a later one) → yes", () => assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt + 1 }, false), true));
-    for (const [key, value] of [["stepUpSince", T0], ["role", "admin"], ["preference", 15], ["expiresAt", VALID.expiresAt + 1], ["kratosToken", "ZZCdEfGhIjKlMnOpQrSt_-"], ["sessionId", "another-session"]] as const) {
+    it("the same, for a request that is activity → yes", () =>
+      assert.equal(needsReissue(VALID, { ...VALID, checkedAt: VALID.checkedAt + 20 * SEC }, true), true));
+    it("last activity moved backwards → no (never puts the clock back)", () =>
+      assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt - 5 * SEC }, false), false));
+    it("last activity moved forwards (the server knew a later one) → yes", () =>
+      assert.equal(needsReissue(VALID, { ...VALID, lastActivityAt: VALID.lastActivityAt + 1 }, false), true));
+    for (const [key, value] of [
+      ["stepUpSince", T0],
+      ["role", "admin"],
+      ["preference", 15],
+      ["expiresAt", VALID.expiresAt + 1],
+      ["kratosToken", "ZZCdEfGhIjKlMnOpQrSt_-"],
+      ["sessionId", "another-session"],
+    ] as const) {
       it(`${key} changed → yes`, () => assert.equal(needsReissue(VALID, { ...VALID, [key]: value }, false), true));
     }
   });
@@ -470,10 +552,16 @@ describe("touch: activity in the heartbeat route", () => {
   });
 
   it("keeps a longer gap seen before", () => {
-    assert.equal(touch({ ...VALID, longestGapMs: 90 * SEC }, VALID.lastActivityAt + 3 * SEC, "/dashboard").longestGapMs, 90 * SEC);
+    assert.equal(
+      touch({ ...VALID, longestGapMs: 90 * SEC }, VALID.lastActivityAt + 3 * SEC, "/dashboard").longestGapMs,
+      90 * SEC,
+    );
   });
 
   it("never counts a gap from before the authentication", () => {
-    assert.equal(touch({ ...VALID, lastActivityAt: T0 - 600 * SEC, authenticatedAt: T0 }, T0 + 2 * SEC, "/dashboard").longestGapMs, 2 * SEC);
+    assert.equal(
+      touch({ ...VALID, lastActivityAt: T0 - 600 * SEC, authenticatedAt: T0 }, T0 + 2 * SEC, "/dashboard").longestGapMs,
+      2 * SEC,
+    );
   });
 });

@@ -130,7 +130,10 @@ const verified = new Map<string, { secret: string; record: Readonly<ActivityReco
 const signedWithPrevious = new WeakSet<Readonly<ActivityRecord>>();
 
 export function cookieToken(kratosCookieValue: string): string {
-  return tokens.get(kratosCookieValue) ?? remember(tokens, kratosCookieValue, toBase64Url(sha256(kratosCookieValue)).slice(0, 22));
+  return (
+    tokens.get(kratosCookieValue) ??
+    remember(tokens, kratosCookieValue, toBase64Url(sha256(kratosCookieValue)).slice(0, 22))
+  );
 }
 
 /**
@@ -175,7 +178,8 @@ export function encodeRecord(record: ActivityRecord, secret: string): string {
   const value = `v1.${payload}.${signature}`;
   // The browser sends this exact value back on its next request: known valid, as if verified (no second
   // HMAC, base64 and parse per re-issue; the bench saw every re-issue cost a verify a moment later).
-  if (value.length <= MAX_COOKIE_LENGTH) remember(verified, value, { secret, record: Object.freeze(fromWire(checked)) });
+  if (value.length <= MAX_COOKIE_LENGTH)
+    remember(verified, value, { secret, record: Object.freeze(fromWire(checked)) });
   return value;
 }
 
@@ -220,9 +224,10 @@ function readRecord(value: string): ReadResult {
   if (!bytes) return { status: "invalid", reason: "payload" };
   try {
     const parsed = recordSchema.safeParse(JSON.parse(fromUtf8(bytes)));
-    return parsed.success ? { status: "valid", record: fromWire(parsed.data) } : { status: "invalid", reason: "payload" };
+    return parsed.success
+      ? { status: "valid", record: fromWire(parsed.data) }
+      : { status: "invalid", reason: "payload" };
   } catch {
     return { status: "invalid", reason: "payload" };
   }
 }
-

@@ -22,18 +22,46 @@ const SECRET = "unit-test-secret-0123456789abcdef0123456789";
 const KRATOS_COOKIE = "MTczNTY4OTYwMHxrcmF0b3Mtc2Vzc2lvbi0x";
 const SID = "3f0c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a60";
 const IID = "7b9e1c2d-4a5f-4e6b-8c7d-9e0f1a2b3c4d";
-const policy: PolicyConfig = { ...readPolicy({}), idleDesktopSeconds: 60, ceilings: [{ prefix: "/billing", seconds: 30, label: "Billing" }], revalidateSeconds: 15 };
+const policy: PolicyConfig = {
+  ...readPolicy({}),
+  idleDesktopSeconds: 60,
+  ceilings: [{ prefix: "/billing", seconds: 30, label: "Billing" }],
+  revalidateSeconds: 15,
+};
 
-const session = { sessionId: SID, identityId: IID, email: "ada@example.com", name: "Ada", role: "user" as const, preference: undefined, authenticatedAt: T0, expiresAt: T0 + 3600 * SEC };
+const session = {
+  sessionId: SID,
+  identityId: IID,
+  email: "ada@example.com",
+  name: "Ada",
+  role: "user" as const,
+  preference: undefined,
+  authenticatedAt: T0,
+  expiresAt: T0 + 3600 * SEC,
+};
 const OK: WhoamiResult = { status: "ok", session };
 const DOWN: WhoamiResult = { status: "unavailable", detail: "connection refused" };
 
 function record(overrides: Partial<ActivityRecord> = {}): ActivityRecord {
-  const base = { kratosToken: cookieToken(KRATOS_COOKIE), lastActivityAt: T0 + 10 * SEC, lastPath: "/dashboard", checkedAt: T0 + 10 * SEC, stepUpSince: null, longestGapMs: 10 * SEC };
+  const base = {
+    kratosToken: cookieToken(KRATOS_COOKIE),
+    lastActivityAt: T0 + 10 * SEC,
+    lastPath: "/dashboard",
+    checkedAt: T0 + 10 * SEC,
+    stepUpSince: null,
+    longestGapMs: 10 * SEC,
+  };
   return { ...session, ...base, ...overrides };
 }
 
-const input = (now: number, kind: PageKind, path: string, recordCookie: string | undefined, where: EvaluateInput["where"], freshAt?: number): EvaluateInput => ({
+const input = (
+  now: number,
+  kind: PageKind,
+  path: string,
+  recordCookie: string | undefined,
+  where: EvaluateInput["where"],
+  freshAt?: number,
+): EvaluateInput => ({
   now,
   freshAt,
   path,
@@ -54,12 +82,36 @@ const deps = (who: WhoamiResult, confirmations?: Confirmations) => ({
 });
 
 describe("admission: the Node side's look agrees with the gate's, Kratos down in between", () => {
-  const cases: { name: string; kind: PageKind; path: string; age: number; gateKratos?: WhoamiResult; gateKnows?: number }[] = [
-    { name: "a page, record checked 14.999 s ago (stale a moment later)", kind: "page", path: "/dashboard", age: 15 * SEC - 1 },
-    { name: "a page, record stale: the gate asks Kratos and hands the new record over", kind: "page", path: "/dashboard", age: 20 * SEC, gateKratos: OK },
+  const cases: {
+    name: string;
+    kind: PageKind;
+    path: string;
+    age: number;
+    gateKratos?: WhoamiResult;
+    gateKnows?: number;
+  }[] = [
+    {
+      name: "a page, record checked 14.999 s ago (stale a moment later)",
+      kind: "page",
+      path: "/dashboard",
+      age: 15 * SEC - 1,
+    },
+    {
+      name: "a page, record stale: the gate asks Kratos and hands the new record over",
+      kind: "page",
+      path: "/dashboard",
+      age: 20 * SEC,
+      gateKratos: OK,
+    },
     { name: "a prefetch, record checked 14.999 s ago", kind: "prefetch", path: "/billing", age: 15 * SEC - 1 },
     { name: "an action, record checked 14.999 s ago", kind: "action", path: "/dashboard", age: 15 * SEC - 1 },
-    { name: "an action whose freshness came from the gate's own confirmation", kind: "action", path: "/dashboard", age: 40 * SEC, gateKnows: 30 * SEC },
+    {
+      name: "an action whose freshness came from the gate's own confirmation",
+      kind: "action",
+      path: "/dashboard",
+      age: 40 * SEC,
+      gateKnows: 30 * SEC,
+    },
     { name: "a page on /billing, record checked 14 s ago", kind: "page", path: "/billing", age: 14 * SEC },
   ];
   for (const c of cases) {
@@ -68,7 +120,10 @@ describe("admission: the Node side's look agrees with the gate's, Kratos down in
       const presented = encodeRecord(record(), SECRET);
       const confirmations = new Confirmations();
       if (c.gateKnows) confirmations.confirm(cookieToken(KRATOS_COOKIE), SID, T0 + 10 * SEC + c.gateKnows);
-      const atGate = await evaluate(input(now, c.kind, c.path, presented, "gate"), deps(c.gateKratos ?? DOWN, confirmations));
+      const atGate = await evaluate(
+        input(now, c.kind, c.path, presented, "gate"),
+        deps(c.gateKratos ?? DOWN, confirmations),
+      );
       const verdict = enforce(atGate, { where: "gate", kind: c.kind, path: c.path, device: "desktop", policy });
       // What the gate passes on: the record it forwards (else the presented one), and the admission.
       const set = verdict.effects.find((e) => e.type === "set-record");
@@ -84,7 +139,10 @@ describe("admission: the Node side's look agrees with the gate's, Kratos down in
 
       // Without the admission (the Node side's own clock, once the record is stale), it could not have agreed.
       const checkedAt = set?.forward ? set.record.checkedAt : record().checkedAt;
-      const late = await evaluate(input(Math.max(now + 5 * SEC, checkedAt + 15 * SEC), c.kind, c.path, forwarded, "handler"), deps(DOWN));
+      const late = await evaluate(
+        input(Math.max(now + 5 * SEC, checkedAt + 15 * SEC), c.kind, c.path, forwarded, "handler"),
+        deps(DOWN),
+      );
       assert.equal(late.outcome, "unavailable", "a second look at its own instant needs Kratos");
     });
   }

@@ -52,7 +52,10 @@ export function jsonAnswer(answer: Exclude<Answer, { kind: "pass" }>, login?: st
     case "step-up":
       return new AppError("step_up_required").toResponse(login ? { login } : {});
     case "signed-out":
-      return new AppError("signed_out").toResponse({ reason: answer.reason, signedOut: signedOutUrl(answer, answer.lastPath ?? "/dashboard") });
+      return new AppError("signed_out").toResponse({
+        reason: answer.reason,
+        signedOut: signedOutUrl(answer, answer.lastPath ?? "/dashboard"),
+      });
     case "unavailable":
       return new AppError("auth_unavailable").toResponse();
   }

@@ -18,15 +18,22 @@ async function webCryptoSign(secret: string, label: string, data: string): Promi
 }
 
 describe("HMAC-SHA256 and SHA-256 match the standard", () => {
-  it("RFC 4231 test case 2 (key \"Jefe\"): hmacKey(secret, label) is HMAC(secret, label)", () => {
-    assert.equal(hex(hmacKey("Jefe", "what do ya want for nothing?")), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  it('RFC 4231 test case 2 (key "Jefe"): hmacKey(secret, label) is HMAC(secret, label)', () => {
+    assert.equal(
+      hex(hmacKey("Jefe", "what do ya want for nothing?")),
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    );
   });
-  it("SHA-256 of \"abc\" (FIPS 180-2)", () => {
+  it('SHA-256 of "abc" (FIPS 180-2)', () => {
     assert.equal(hex(sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   });
   const cases = [
     { secret: "s".repeat(64), label: "activity-record-v1", data: "v1.eyJzaWQiOiJ4In0" },
-    { secret: "another-secret-0123456789abcdef0123456789", label: "internal-channel-v1", data: "GET\n/api/internal/activity?sid=x\n1735689600000\n" },
+    {
+      secret: "another-secret-0123456789abcdef0123456789",
+      label: "internal-channel-v1",
+      data: "GET\n/api/internal/activity?sid=x\n1735689600000\n",
+    },
     { secret: "ünïcödé-secret-€€€-0123456789abcdef", label: "activity-record-v1", data: `v1.${"a".repeat(1400)}` },
   ];
   for (const [i, c] of cases.entries()) {
@@ -44,7 +51,8 @@ describe("verify() refuses every other signature", () => {
   const data = "v1.payload";
   const good = sign(key, data);
   it("the right one (control)", () => assert.equal(verify(key, data, good), true));
-  it("another label's key", () => assert.equal(verify(hmacKey("s".repeat(64), "internal-channel-v1"), data, good), false));
+  it("another label's key", () =>
+    assert.equal(verify(hmacKey("s".repeat(64), "internal-channel-v1"), data, good), false));
   it("other data", () => assert.equal(verify(key, "v1.payloaD", good), false));
   it("each single changed character", () => {
     for (let i = 0; i < good.length; i++) {

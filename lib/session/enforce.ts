@@ -27,7 +27,12 @@ import type { Evaluation, Judged as JudgedOnly } from "./evaluate";
 import { isApiLike, movesClock, type RequestKind } from "./request-kind";
 import { deadlinesOf, type SessionDeadlines } from "./status";
 
-export type SignedOut = { kind: "signed-out"; reason: "idle" | "absolute" | "revoked"; lastPath: string | undefined; budgetSeconds: number | null };
+export type SignedOut = {
+  kind: "signed-out";
+  reason: "idle" | "absolute" | "revoked";
+  lastPath: string | undefined;
+  budgetSeconds: number | null;
+};
 
 export type Answer =
   | { kind: "pass"; deadlines: SessionDeadlines }
@@ -72,7 +77,10 @@ export function enforce(e: Evaluation, ctx: EnforceContext): Verdict {
     case "unavailable":
       return { answer: { kind: "unavailable", detail: e.detail }, effects: [] };
     case "ended":
-      return { answer: { kind: "signed-out", reason: e.reason, lastPath: e.lastPath, budgetSeconds: e.budgetSeconds }, effects: clear };
+      return {
+        answer: { kind: "signed-out", reason: e.reason, lastPath: e.lastPath, budgetSeconds: e.budgetSeconds },
+        effects: clear,
+      };
     case "expire":
       return expire(e, ctx, clear);
     case "step-up":
@@ -106,8 +114,16 @@ function stepUp(e: Judged, ctx: EnforceContext): Verdict {
   const { session, decision } = e;
   const effects: Effect[] = [];
   if (e.stepUpStarted && decision.kind === "step-up") {
-    const metadata = { page: ctx.path, area: decision.budget.area.label, idle_seconds: Math.round(decision.idleSeconds), budget_seconds: decision.budget.seconds };
-    effects.push({ type: "audit", event: { eventType: "step_up_required", identityId: session.identityId, sessionId: session.sessionId, metadata } });
+    const metadata = {
+      page: ctx.path,
+      area: decision.budget.area.label,
+      idle_seconds: Math.round(decision.idleSeconds),
+      budget_seconds: decision.budget.seconds,
+    };
+    effects.push({
+      type: "audit",
+      event: { eventType: "step_up_required", identityId: session.identityId, sessionId: session.sessionId, metadata },
+    });
   }
   // The pending mark travels in the record; only the gate can set a cookie on this answer.
   if (ctx.where === "gate") effects.push({ type: "set-record", record: e.record, respond: true, forward: false });
@@ -121,15 +137,28 @@ function allow(e: Judged, ctx: EnforceContext): Verdict {
   const effects: Effect[] = [];
   if (ctx.where === "gate") {
     if (e.stepUpCompleted) {
-      const event: AuditEvent = { eventType: "step_up_completed", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: ctx.path } };
+      const event: AuditEvent = {
+        eventType: "step_up_completed",
+        identityId: session.identityId,
+        sessionId: session.sessionId,
+        metadata: { page: ctx.path },
+      };
       effects.push({ type: "audit", event });
     }
     effects.push(...gateRecord(e, ctx.kind));
   } else {
     // IMPORTANT: throttled by the adapter. The server's record lags real activity by at most
     // activityWriteSeconds; the sweeper waits that long past a deadline.
-    const write = { sessionId: session.sessionId, identityId: session.identityId, lastActivityAt: record.lastActivityAt, lastPath: record.lastPath };
-    effects.push({ type: "note-activity", write: { ...write, budgetSeconds: deadlines.budget.seconds, absoluteDeadline: deadlines.absoluteDeadline } });
+    const write = {
+      sessionId: session.sessionId,
+      identityId: session.identityId,
+      lastActivityAt: record.lastActivityAt,
+      lastPath: record.lastPath,
+    };
+    effects.push({
+      type: "note-activity",
+      write: { ...write, budgetSeconds: deadlines.budget.seconds, absoluteDeadline: deadlines.absoluteDeadline },
+    });
     // Actions and API calls move the clock here, where they run (the gate cannot know that an action id
     // exists or an API call reaches a handler): the browser gets the new record with this answer.
     if ((ctx.kind === "action" || ctx.kind === "api") && needsReissue(e.presented, record, true)) {

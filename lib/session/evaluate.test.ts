@@ -12,7 +12,14 @@ import type { WhoamiResult } from "../kratos/types";
 import type { Session } from "./session";
 import { cookieToken, encodeRecord, type ActivityRecord } from "./activity-record";
 import { hmacKey, sign, toBase64Url, utf8 } from "./crypto";
-import { Confirmations, evaluate, type EvaluateDeps, type EvaluateInput, type Evaluation, type ServerActivity } from "./evaluate";
+import {
+  Confirmations,
+  evaluate,
+  type EvaluateDeps,
+  type EvaluateInput,
+  type Evaluation,
+  type ServerActivity,
+} from "./evaluate";
 
 const SEC = 1000;
 /** Fixed epoch: 2025-01-01T00:00:00Z. */
@@ -143,7 +150,10 @@ describe("evaluate: no Kratos cookie", () => {
   for (const c of cases) {
     it(`${c.name} → no-session without asking Kratos or the server`, async () => {
       const f = fake();
-      const e = await evaluate(input({ kratosCookie: c.kratosCookie, recordCookie: c.withRecord ? await cookie() : undefined }), f.deps);
+      const e = await evaluate(
+        input({ kratosCookie: c.kratosCookie, recordCookie: c.withRecord ? await cookie() : undefined }),
+        f.deps,
+      );
       assert.deepEqual(e, { outcome: "no-session", ignoredRecord: undefined, askedKratos: false });
       assert.deepEqual(f.calls, { whoami: [], serverActivity: [] });
     });
@@ -238,16 +248,24 @@ describe("evaluate: Kratos is re-asked only after revalidateSeconds (15 s)", () 
 
   it("a record checked with another Kratos cookie (tok mismatch) → Kratos asked", async () => {
     const f = fake();
-    const e = judged(await evaluate(input({ now: at(15), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie() }), f.deps));
+    const e = judged(
+      await evaluate(input({ now: at(15), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie() }), f.deps),
+    );
     assert.equal(f.calls.whoami.length, 1);
     assert.equal(e.askedKratos, true);
-    assert.equal(e.record.kratosToken, await cookieToken(KRATOS_COOKIE_2), "the new record is bound to the cookie just checked");
+    assert.equal(
+      e.record.kratosToken,
+      await cookieToken(KRATOS_COOKIE_2),
+      "the new record is bound to the cookie just checked",
+    );
     assert.equal(e.outcome, "allow");
   });
 
   it("a record whose ck is in the future → Kratos asked", async () => {
     const f = fake();
-    const e = judged(await evaluate(input({ now: at(15), recordCookie: await cookie({ checkedAt: at(3600) }) }), f.deps));
+    const e = judged(
+      await evaluate(input({ now: at(15), recordCookie: await cookie({ checkedAt: at(3600) }) }), f.deps),
+    );
     assert.equal(f.calls.whoami.length, 1);
     assert.equal(e.record.checkedAt, at(15));
   });
@@ -257,7 +275,10 @@ describe("evaluate: Kratos unavailable → unavailable (never a sign-out)", () =
   const cases: { name: string; recordCookie: () => Promise<string | undefined> }[] = [
     { name: "no record", recordCookie: async () => undefined },
     { name: "a stale record within budget", recordCookie: () => cookie({ checkedAt: at(10), lastActivityAt: at(10) }) },
-    { name: "a stale record idle past the budget", recordCookie: () => cookie({ checkedAt: at(0), lastActivityAt: at(0) }) },
+    {
+      name: "a stale record idle past the budget",
+      recordCookie: () => cookie({ checkedAt: at(0), lastActivityAt: at(0) }),
+    },
     { name: "a record bound to another cookie", recordCookie: () => cookie({ checkedAt: at(99) }, KRATOS_COOKIE_2) },
   ];
   for (const c of cases) {
@@ -280,18 +301,69 @@ describe("evaluate: Kratos says there is no session", () => {
 
   it("a tampered record → no-session (the record is not believed)", async () => {
     const value = await cookie({ checkedAt: at(0) });
-    const e = await evaluate(input({ now: at(100), recordCookie: `${value.slice(0, -3)}${value.slice(-3) === "AAA" ? "BBB" : "AAA"}` }), fake(NONE).deps);
+    const e = await evaluate(
+      input({ now: at(100), recordCookie: `${value.slice(0, -3)}${value.slice(-3) === "AAA" ? "BBB" : "AAA"}` }),
+      fake(NONE).deps,
+    );
     assert.deepEqual(e, { outcome: "no-session", ignoredRecord: "signature", askedKratos: true });
   });
 
-  const cases: { name: string; record: Partial<ActivityRecord>; now: number; reason: "revoked" | "idle" | "absolute"; lastPath: string }[] = [
-    { name: "idle 20 s on /dashboard (within 60 s) → revoked", record: { lastActivityAt: at(10), checkedAt: at(10) }, now: at(30), reason: "revoked", lastPath: "/dashboard" },
-    { name: "idle exactly 60 s on /dashboard → revoked", record: { lastActivityAt: at(10), checkedAt: at(10) }, now: at(70), reason: "revoked", lastPath: "/dashboard" },
-    { name: "idle 61 s on /dashboard → idle", record: { lastActivityAt: at(10), checkedAt: at(10) }, now: at(71), reason: "idle", lastPath: "/dashboard" },
-    { name: "idle 29 s on /billing → revoked", record: { lastActivityAt: at(10), lastPath: "/billing", checkedAt: at(10) }, now: at(39), reason: "revoked", lastPath: "/billing" },
-    { name: "idle 31 s on /billing → idle", record: { lastActivityAt: at(10), lastPath: "/billing", checkedAt: at(10) }, now: at(41), reason: "idle", lastPath: "/billing" },
-    { name: "past the session's expires_at → absolute", record: { lastActivityAt: at(95), checkedAt: at(80), expiresAt: at(100) }, now: at(101), reason: "absolute", lastPath: "/dashboard" },
-    { name: "past the 4 h absolute lifetime → absolute", record: { lastActivityAt: at(4 * 3600 - 5), checkedAt: at(4 * 3600 - 20) }, now: at(4 * 3600), reason: "absolute", lastPath: "/dashboard" },
+  const cases: {
+    name: string;
+    record: Partial<ActivityRecord>;
+    now: number;
+    reason: "revoked" | "idle" | "absolute";
+    lastPath: string;
+  }[] = [
+    {
+      name: "idle 20 s on /dashboard (within 60 s) → revoked",
+      record: { lastActivityAt: at(10), checkedAt: at(10) },
+      now: at(30),
+      reason: "revoked",
+      lastPath: "/dashboard",
+    },
+    {
+      name: "idle exactly 60 s on /dashboard → revoked",
+      record: { lastActivityAt: at(10), checkedAt: at(10) },
+      now: at(70),
+      reason: "revoked",
+      lastPath: "/dashboard",
+    },
+    {
+      name: "idle 61 s on /dashboard → idle",
+      record: { lastActivityAt: at(10), checkedAt: at(10) },
+      now: at(71),
+      reason: "idle",
+      lastPath: "/dashboard",
+    },
+    {
+      name: "idle 29 s on /billing → revoked",
+      record: { lastActivityAt: at(10), lastPath: "/billing", checkedAt: at(10) },
+      now: at(39),
+      reason: "revoked",
+      lastPath: "/billing",
+    },
+    {
+      name: "idle 31 s on /billing → idle",
+      record: { lastActivityAt: at(10), lastPath: "/billing", checkedAt: at(10) },
+      now: at(41),
+      reason: "idle",
+      lastPath: "/billing",
+    },
+    {
+      name: "past the session's expires_at → absolute",
+      record: { lastActivityAt: at(95), checkedAt: at(80), expiresAt: at(100) },
+      now: at(101),
+      reason: "absolute",
+      lastPath: "/dashboard",
+    },
+    {
+      name: "past the 4 h absolute lifetime → absolute",
+      record: { lastActivityAt: at(4 * 3600 - 5), checkedAt: at(4 * 3600 - 20) },
+      now: at(4 * 3600),
+      reason: "absolute",
+      lastPath: "/dashboard",
+    },
   ];
   for (const c of cases) {
     it(`a valid record, ${c.name}`, async () => {
@@ -299,7 +371,14 @@ describe("evaluate: Kratos says there is no session", () => {
       const e = await evaluate(input({ now: c.now, recordCookie: await cookie(c.record) }), f.deps);
       // The budget that ran out is named only for an idle end (the signed-out page says "after N of inactivity").
       const budgetSeconds = c.reason === "idle" ? (c.lastPath === "/billing" ? 30 : 60) : null;
-      assert.deepEqual(e, { outcome: "ended", reason: c.reason, lastPath: c.lastPath, budgetSeconds, ignoredRecord: undefined, askedKratos: true });
+      assert.deepEqual(e, {
+        outcome: "ended",
+        reason: c.reason,
+        lastPath: c.lastPath,
+        budgetSeconds,
+        ignoredRecord: undefined,
+        askedKratos: true,
+      });
       assert.equal(f.calls.whoami.length, 1);
       assert.deepEqual(f.calls.serverActivity, []);
     });
@@ -307,7 +386,10 @@ describe("evaluate: Kratos says there is no session", () => {
 
   it("a fresh record bound to another cookie → Kratos asked → ended (revoked)", async () => {
     const f = fake(NONE);
-    const e = await evaluate(input({ now: at(12), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie() }), f.deps);
+    const e = await evaluate(
+      input({ now: at(12), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie() }),
+      f.deps,
+    );
     assert.equal(f.calls.whoami.length, 1);
     assert.equal(e.outcome, "ended");
   });
@@ -316,8 +398,20 @@ describe("evaluate: Kratos says there is no session", () => {
 describe("evaluate: a record of another session says nothing about this one", () => {
   // Kratos says the session is SID, authenticated 70 s ago; the record (of OTHER_SID) claims activity 1 s ago.
   const now = at(70);
-  const cases: { name: string; recordSid: string; server: ServerActivity; outcome: Evaluation["outcome"]; serverAsked: boolean }[] = [
-    { name: "record of another session, server knows nothing → idle from authentication (70 s) → expire", recordSid: OTHER_SID, server: null, outcome: "expire", serverAsked: true },
+  const cases: {
+    name: string;
+    recordSid: string;
+    server: ServerActivity;
+    outcome: Evaluation["outcome"];
+    serverAsked: boolean;
+  }[] = [
+    {
+      name: "record of another session, server knows nothing → idle from authentication (70 s) → expire",
+      recordSid: OTHER_SID,
+      server: null,
+      outcome: "expire",
+      serverAsked: true,
+    },
     {
       name: "record of another session, server saw activity 10 s ago → allow",
       recordSid: OTHER_SID,
@@ -325,7 +419,13 @@ describe("evaluate: a record of another session says nothing about this one", ()
       outcome: "allow",
       serverAsked: true,
     },
-    { name: "control: the same record of this session → its activity 1 s ago counts → allow", recordSid: SID, server: null, outcome: "allow", serverAsked: false },
+    {
+      name: "control: the same record of this session → its activity 1 s ago counts → allow",
+      recordSid: SID,
+      server: null,
+      outcome: "allow",
+      serverAsked: false,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -377,8 +477,23 @@ describe("evaluate: a missing record never resets the idle clock", () => {
       idleSeconds: 40,
       lastPath: "/dashboard",
     },
-    { name: "server: null, authenticated 61 s ago → expire (counts from authentication)", authenticatedSecondsAgo: 61, server: null, path: "/dashboard", outcome: "expire", idleSeconds: 61, lastPath: "/dashboard" },
-    { name: "server: null, authenticated 59 s ago → allow", authenticatedSecondsAgo: 59, server: null, path: "/dashboard", outcome: "allow", lastPath: "/dashboard" },
+    {
+      name: "server: null, authenticated 61 s ago → expire (counts from authentication)",
+      authenticatedSecondsAgo: 61,
+      server: null,
+      path: "/dashboard",
+      outcome: "expire",
+      idleSeconds: 61,
+      lastPath: "/dashboard",
+    },
+    {
+      name: "server: null, authenticated 59 s ago → allow",
+      authenticatedSecondsAgo: 59,
+      server: null,
+      path: "/dashboard",
+      outcome: "allow",
+      lastPath: "/dashboard",
+    },
     {
       name: 'server: "unavailable", authenticated 61 s ago → expire (counts from authentication)',
       authenticatedSecondsAgo: 61,
@@ -388,7 +503,14 @@ describe("evaluate: a missing record never resets the idle clock", () => {
       idleSeconds: 61,
       lastPath: "/dashboard",
     },
-    { name: 'server: "unavailable", authenticated 59 s ago → allow', authenticatedSecondsAgo: 59, server: "unavailable", path: "/dashboard", outcome: "allow", lastPath: "/dashboard" },
+    {
+      name: 'server: "unavailable", authenticated 59 s ago → allow',
+      authenticatedSecondsAgo: 59,
+      server: "unavailable",
+      path: "/dashboard",
+      outcome: "allow",
+      lastPath: "/dashboard",
+    },
     {
       name: "server activity older than the authentication → counts from authentication (20 s) → allow",
       authenticatedSecondsAgo: 20,
@@ -418,7 +540,13 @@ describe("evaluate: a missing record never resets the idle clock", () => {
 describe("evaluate: which requests move the idle clock", () => {
   // Record: page view on /dashboard at 10 s; this request at 20 s (record still fresh: no Kratos call).
   // The gate moves it for navigations only; actions, API calls and the heartbeat move it where they run.
-  const cases: { kind: EvaluateInput["kind"]; where: EvaluateInput["where"]; path: string; lastActivityAt: number; lastPath: string }[] = [
+  const cases: {
+    kind: EvaluateInput["kind"];
+    where: EvaluateInput["where"];
+    path: string;
+    lastActivityAt: number;
+    lastPath: string;
+  }[] = [
     { kind: "page", where: "gate", path: "/settings", lastActivityAt: at(20), lastPath: "/settings" },
     { kind: "action", where: "gate", path: "/settings", lastActivityAt: at(10), lastPath: "/dashboard" },
     { kind: "api", where: "gate", path: "/api/things", lastActivityAt: at(10), lastPath: "/dashboard" },
@@ -437,7 +565,12 @@ describe("evaluate: which requests move the idle clock", () => {
   for (const c of cases) {
     it(`${c.kind} ${c.path} (${c.where}): la ${c.lastActivityAt === at(20) ? "advances" : "stays"}, lp ${c.lastPath}`, async () => {
       const f = fake();
-      const e = judged(await evaluate(input({ now: at(20), kind: c.kind, where: c.where, path: c.path, recordCookie: await cookie() }), f.deps));
+      const e = judged(
+        await evaluate(
+          input({ now: at(20), kind: c.kind, where: c.where, path: c.path, recordCookie: await cookie() }),
+          f.deps,
+        ),
+      );
       assert.equal(e.outcome, "allow");
       assert.equal(e.record.lastActivityAt, c.lastActivityAt);
       assert.equal(e.record.lastPath, c.lastPath);
@@ -445,20 +578,60 @@ describe("evaluate: which requests move the idle clock", () => {
     });
   }
 
-  const streams: { name: string; kinds: EvaluateInput["kind"][]; where: EvaluateInput["where"]; outcome: Evaluation["outcome"] }[] = [
-    { name: "polls and prefetches every 10 s do not keep a session alive", kinds: ["poll", "prefetch", "poll", "prefetch", "poll"], where: "gate", outcome: "expire" },
-    { name: "heartbeats seen by the gate do not either (the heartbeat route records activity itself)", kinds: ["heartbeat", "heartbeat", "heartbeat", "heartbeat", "heartbeat"], where: "gate", outcome: "expire" },
-    { name: "nor API calls and actions seen by the gate (404, 405, unknown action ids)", kinds: ["api", "action", "api", "action", "api"], where: "gate", outcome: "expire" },
-    { name: "page views every 10 s do", kinds: ["page", "page", "page", "page", "page"], where: "gate", outcome: "allow" },
-    { name: "a single API call that reaches its handler does", kinds: ["poll", "poll", "api", "poll", "poll"], where: "handler", outcome: "allow" },
+  const streams: {
+    name: string;
+    kinds: EvaluateInput["kind"][];
+    where: EvaluateInput["where"];
+    outcome: Evaluation["outcome"];
+  }[] = [
+    {
+      name: "polls and prefetches every 10 s do not keep a session alive",
+      kinds: ["poll", "prefetch", "poll", "prefetch", "poll"],
+      where: "gate",
+      outcome: "expire",
+    },
+    {
+      name: "heartbeats seen by the gate do not either (the heartbeat route records activity itself)",
+      kinds: ["heartbeat", "heartbeat", "heartbeat", "heartbeat", "heartbeat"],
+      where: "gate",
+      outcome: "expire",
+    },
+    {
+      name: "nor API calls and actions seen by the gate (404, 405, unknown action ids)",
+      kinds: ["api", "action", "api", "action", "api"],
+      where: "gate",
+      outcome: "expire",
+    },
+    {
+      name: "page views every 10 s do",
+      kinds: ["page", "page", "page", "page", "page"],
+      where: "gate",
+      outcome: "allow",
+    },
+    {
+      name: "a single API call that reaches its handler does",
+      kinds: ["poll", "poll", "api", "poll", "poll"],
+      where: "handler",
+      outcome: "allow",
+    },
   ];
   for (const s of streams) {
     it(`${s.name}: page at 10 s, requests at 20..60 s, page at 71 s → ${s.outcome}`, async () => {
       const f = fake();
       let e = await evaluate(input({ now: at(10) }), f.deps);
       for (const [n, kind] of s.kinds.entries()) {
-        const path = kind === "poll" ? "/api/session" : kind === "heartbeat" ? "/api/session/activity" : kind === "api" ? "/api/things" : "/dashboard";
-        e = await evaluate(input({ now: at(20 + 10 * n), kind, where: s.where, path, recordCookie: await next(e) }), f.deps);
+        const path =
+          kind === "poll"
+            ? "/api/session"
+            : kind === "heartbeat"
+              ? "/api/session/activity"
+              : kind === "api"
+                ? "/api/things"
+                : "/dashboard";
+        e = await evaluate(
+          input({ now: at(20 + 10 * n), kind, where: s.where, path, recordCookie: await next(e) }),
+          f.deps,
+        );
         assert.equal(e.outcome, "allow", `${kind} at ${20 + 10 * n} s`);
       }
       e = await evaluate(input({ now: at(71), recordCookie: await next(e) }), f.deps);
@@ -469,7 +642,12 @@ describe("evaluate: which requests move the idle clock", () => {
 
 describe("evaluate: API calls are judged against the page the user is on (record's lp)", () => {
   it("api on /api/x while on /billing (idle 20 s) → allow with the Billing budget", async () => {
-    const e = judged(await evaluate(input({ now: at(30), kind: "api", path: "/api/x", recordCookie: await cookie({ lastPath: "/billing" }) }), fake().deps));
+    const e = judged(
+      await evaluate(
+        input({ now: at(30), kind: "api", path: "/api/x", recordCookie: await cookie({ lastPath: "/billing" }) }),
+        fake().deps,
+      ),
+    );
     assert.equal(e.outcome, "allow");
     assert.ok(e.decision.kind === "allow");
     assert.deepEqual(e.decision.budget, { area: { prefix: "/billing", label: "Billing" }, seconds: 30 });
@@ -477,7 +655,12 @@ describe("evaluate: API calls are judged against the page the user is on (record
   });
 
   it("api on /api/x while on /billing, idle 31 s → expire (idle)", async () => {
-    const e = judged(await evaluate(input({ now: at(41), kind: "api", path: "/api/x", recordCookie: await cookie({ lastPath: "/billing" }) }), fake().deps));
+    const e = judged(
+      await evaluate(
+        input({ now: at(41), kind: "api", path: "/api/x", recordCookie: await cookie({ lastPath: "/billing" }) }),
+        fake().deps,
+      ),
+    );
     assert.equal(e.outcome, "expire");
   });
 
@@ -490,7 +673,12 @@ describe("evaluate: API calls are judged against the page the user is on (record
   ];
   for (const c of cases) {
     it(`${c.kind} for path /billing while on /dashboard, idle 40 s → ${c.outcome}`, async () => {
-      const e = judged(await evaluate(input({ now: at(50), kind: c.kind, path: "/billing", recordCookie: await cookie({ checkedAt: at(45) }) }), fake().deps));
+      const e = judged(
+        await evaluate(
+          input({ now: at(50), kind: c.kind, path: "/billing", recordCookie: await cookie({ checkedAt: at(45) }) }),
+          fake().deps,
+        ),
+      );
       assert.equal(e.outcome, c.outcome);
       assert.equal(e.record.lastActivityAt, at(10), "the gate moves the clock for navigations only");
     });
@@ -524,7 +712,12 @@ describe("evaluate: step-up for a stricter area", () => {
 
     // 4. Re-authenticated at 58 s (Kratos re-issued the cookie; authenticated_at is newer than su).
     const f4 = fake(ok({ authenticatedAt: at(58) }));
-    const e4 = judged(await evaluate(input({ now: at(60), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e3) }), f4.deps));
+    const e4 = judged(
+      await evaluate(
+        input({ now: at(60), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e3) }),
+        f4.deps,
+      ),
+    );
     assert.equal(f4.calls.whoami.length, 1);
     assert.equal(e4.outcome, "allow");
     assert.equal(e4.stepUpCompleted, true);
@@ -535,7 +728,12 @@ describe("evaluate: step-up for a stricter area", () => {
     assert.equal(e4.record.lastPath, "/billing");
 
     // 5. The next request no longer reports a completion.
-    const e5 = judged(await evaluate(input({ now: at(62), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e4) }), f4.deps));
+    const e5 = judged(
+      await evaluate(
+        input({ now: at(62), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e4) }),
+        f4.deps,
+      ),
+    );
     assert.equal(e5.outcome, "allow");
     assert.equal(e5.stepUpCompleted, false);
     assert.equal(e5.record.stepUpSince, null);
@@ -543,7 +741,16 @@ describe("evaluate: step-up for a stricter area", () => {
 
   it("Kratos still reports the old authentication → the step-up stays pending", async () => {
     const f = fake(ok({ authenticatedAt: T0 }));
-    const e = judged(await evaluate(input({ now: at(60), path: "/billing", recordCookie: await cookie({ stepUpSince: at(50), checkedAt: at(40) }) }), f.deps));
+    const e = judged(
+      await evaluate(
+        input({
+          now: at(60),
+          path: "/billing",
+          recordCookie: await cookie({ stepUpSince: at(50), checkedAt: at(40) }),
+        }),
+        f.deps,
+      ),
+    );
     assert.equal(f.calls.whoami.length, 1);
     assert.equal(e.outcome, "step-up");
     assert.equal(e.stepUpStarted, false);
@@ -552,7 +759,16 @@ describe("evaluate: step-up for a stricter area", () => {
   });
 
   it("a step-up on /billing does not stop the user from going back to /dashboard", async () => {
-    const e = judged(await evaluate(input({ now: at(55), path: "/dashboard", recordCookie: await cookie({ stepUpSince: at(50), checkedAt: at(50) }) }), fake().deps));
+    const e = judged(
+      await evaluate(
+        input({
+          now: at(55),
+          path: "/dashboard",
+          recordCookie: await cookie({ stepUpSince: at(50), checkedAt: at(50) }),
+        }),
+        fake().deps,
+      ),
+    );
     assert.equal(e.outcome, "allow");
     assert.equal(e.record.lastActivityAt, at(55));
     assert.equal(e.record.stepUpSince, at(50), "still pending: no newer authentication yet");
@@ -569,7 +785,11 @@ describe("evaluate: an untrustworthy record is ignored and Kratos decides", () =
       },
       ignored: "signature",
     },
-    { name: "a record signed with another secret", recordCookie: async () => encodeRecord(await record(), OTHER_SECRET), ignored: "signature" },
+    {
+      name: "a record signed with another secret",
+      recordCookie: async () => encodeRecord(await record(), OTHER_SECRET),
+      ignored: "signature",
+    },
     { name: "garbage", recordCookie: async () => "abc", ignored: "format" },
     {
       name: "a correctly signed record that fails the schema",
@@ -596,7 +816,9 @@ describe("evaluate: an untrustworthy record is ignored and Kratos decides", () =
   it("a forged record claiming recent activity does not save an idle session", async () => {
     // Authenticated 100 s ago, nothing known since; the forged record says "active 1 s ago".
     const forged = await encodeRecord(await record({ lastActivityAt: at(99), checkedAt: at(99) }), OTHER_SECRET);
-    const e = judged(await evaluate(input({ now: at(100), recordCookie: forged }), fake(ok({ authenticatedAt: at(0) })).deps));
+    const e = judged(
+      await evaluate(input({ now: at(100), recordCookie: forged }), fake(ok({ authenticatedAt: at(0) })).deps),
+    );
     assert.equal(e.ignoredRecord, "signature");
     assert.equal(e.outcome, "expire");
   });
@@ -606,7 +828,12 @@ describe("evaluate: absolute lifetime and device", () => {
   it("a fresh record at the 4 h absolute deadline → expire (absolute) without asking Kratos", async () => {
     const now = at(4 * 3600);
     const f = fake();
-    const e = judged(await evaluate(input({ now, recordCookie: await cookie({ lastActivityAt: now - SEC, checkedAt: now - SEC }) }), f.deps));
+    const e = judged(
+      await evaluate(
+        input({ now, recordCookie: await cookie({ lastActivityAt: now - SEC, checkedAt: now - SEC }) }),
+        f.deps,
+      ),
+    );
     assert.equal(e.outcome, "expire");
     assert.deepEqual(e.decision, { kind: "expire", reason: "absolute" });
     assert.deepEqual(f.calls.whoami, []);
@@ -623,7 +850,9 @@ describe("evaluate: absolute lifetime and device", () => {
   ];
   for (const c of cases) {
     it(`idle 61 s on /dashboard on ${c.device} → ${c.outcome}`, async () => {
-      const e = judged(await evaluate(input({ now: at(71), device: c.device, recordCookie: await cookie() }), fake().deps));
+      const e = judged(
+        await evaluate(input({ now: at(71), device: c.device, recordCookie: await cookie() }), fake().deps),
+      );
       assert.equal(e.outcome, c.outcome);
     });
   }
@@ -647,9 +876,30 @@ describe("evaluate: before an idle end or a step-up on the record alone, the ser
       outcome: "allow",
       lastActivityAt: at(80),
     },
-    { name: "record idle 70 s, the server's activity is older → expire", path: "/dashboard", now: at(80), server: { lastActivityAt: at(5), lastPath: "/dashboard" }, outcome: "expire", lastActivityAt: at(10) },
-    { name: "record idle 70 s, the server knows nothing → expire", path: "/dashboard", now: at(80), server: null, outcome: "expire", lastActivityAt: at(10) },
-    { name: "record idle 70 s, the server's store is down → expire (the record decides; never fail open)", path: "/dashboard", now: at(80), server: "unavailable", outcome: "expire", lastActivityAt: at(10) },
+    {
+      name: "record idle 70 s, the server's activity is older → expire",
+      path: "/dashboard",
+      now: at(80),
+      server: { lastActivityAt: at(5), lastPath: "/dashboard" },
+      outcome: "expire",
+      lastActivityAt: at(10),
+    },
+    {
+      name: "record idle 70 s, the server knows nothing → expire",
+      path: "/dashboard",
+      now: at(80),
+      server: null,
+      outcome: "expire",
+      lastActivityAt: at(10),
+    },
+    {
+      name: "record idle 70 s, the server's store is down → expire (the record decides; never fail open)",
+      path: "/dashboard",
+      now: at(80),
+      server: "unavailable",
+      outcome: "expire",
+      lastActivityAt: at(10),
+    },
     {
       name: "record idle 40 s asking for /billing (step-up), the server saw activity 3 s ago → allow",
       path: "/billing",
@@ -658,12 +908,24 @@ describe("evaluate: before an idle end or a step-up on the record alone, the ser
       outcome: "allow",
       lastActivityAt: at(50),
     },
-    { name: "record idle 40 s asking for /billing, the server agrees → step-up", path: "/billing", now: at(50), server: { lastActivityAt: at(10), lastPath: "/dashboard" }, outcome: "step-up", lastActivityAt: at(10) },
+    {
+      name: "record idle 40 s asking for /billing, the server agrees → step-up",
+      path: "/billing",
+      now: at(50),
+      server: { lastActivityAt: at(10), lastPath: "/dashboard" },
+      outcome: "step-up",
+      lastActivityAt: at(10),
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const f = fake(ok(), c.server);
-      const e = judged(await evaluate(input({ now: c.now, path: c.path, recordCookie: await cookie({ checkedAt: c.now - SEC }) }), f.deps));
+      const e = judged(
+        await evaluate(
+          input({ now: c.now, path: c.path, recordCookie: await cookie({ checkedAt: c.now - SEC }) }),
+          f.deps,
+        ),
+      );
       assert.equal(e.outcome, c.outcome);
       assert.deepEqual(f.calls.serverActivity, [SID], "asked exactly once");
       assert.equal(e.record.lastActivityAt, c.lastActivityAt);
@@ -673,7 +935,9 @@ describe("evaluate: before an idle end or a step-up on the record alone, the ser
 
   it("a poll on a record put back: allowed on the server's later activity, and that activity is what the new record says", async () => {
     const f = fake(ok(), { lastActivityAt: at(75), lastPath: "/billing" });
-    const e = judged(await evaluate(input({ now: at(80), kind: "poll", recordCookie: await cookie({ checkedAt: at(79) }) }), f.deps));
+    const e = judged(
+      await evaluate(input({ now: at(80), kind: "poll", recordCookie: await cookie({ checkedAt: at(79) }) }), f.deps),
+    );
     assert.equal(e.outcome, "allow");
     assert.equal(e.record.lastActivityAt, at(75), "a poll is not activity: the clock is the server's, not now");
     assert.equal(e.lastPath, "/billing");
@@ -696,11 +960,15 @@ describe("evaluate: a Kratos answer this process had counts for the next request
     const confirmations = new Confirmations();
     const stale = await cookie({ lastActivityAt: at(10), checkedAt: at(10) });
     const poll = fake();
-    const p = judged(await evaluate(input({ now: at(26), kind: "poll", recordCookie: stale }), withConfirmations(poll, confirmations)));
+    const p = judged(
+      await evaluate(input({ now: at(26), kind: "poll", recordCookie: stale }), withConfirmations(poll, confirmations)),
+    );
     assert.equal(poll.calls.whoami.length, 1, "the poll found the record stale");
     assert.equal(p.record.checkedAt, at(26));
     const page = fake();
-    const e = judged(await evaluate(input({ now: at(27), recordCookie: stale }), withConfirmations(page, confirmations)));
+    const e = judged(
+      await evaluate(input({ now: at(27), recordCookie: stale }), withConfirmations(page, confirmations)),
+    );
     assert.deepEqual(page.calls.whoami, [], "Kratos answered for this cookie 1 s ago");
     assert.equal(e.askedKratos, false);
     assert.equal(e.record.checkedAt, at(26), "the page's record carries the poll's check time to the browser");
@@ -718,10 +986,17 @@ describe("evaluate: a Kratos answer this process had counts for the next request
     confirmations.confirm(await cookieToken(KRATOS_COOKIE), SID, at(26));
     const stale = await cookie({ lastActivityAt: at(30), checkedAt: at(10) });
     const within = fake();
-    judged(await evaluate(input({ now: at(26) + 15 * SEC - 1, recordCookie: stale }), withConfirmations(within, confirmations)));
+    judged(
+      await evaluate(
+        input({ now: at(26) + 15 * SEC - 1, recordCookie: stale }),
+        withConfirmations(within, confirmations),
+      ),
+    );
     assert.equal(within.calls.whoami.length, 0);
     const after = fake();
-    judged(await evaluate(input({ now: at(26) + 15 * SEC, recordCookie: stale }), withConfirmations(after, confirmations)));
+    judged(
+      await evaluate(input({ now: at(26) + 15 * SEC, recordCookie: stale }), withConfirmations(after, confirmations)),
+    );
     assert.equal(after.calls.whoami.length, 1);
   });
 
@@ -729,12 +1004,26 @@ describe("evaluate: a Kratos answer this process had counts for the next request
     const confirmations = new Confirmations();
     confirmations.confirm(await cookieToken(KRATOS_COOKIE), SID, at(26));
     const other = fake();
-    judged(await evaluate(input({ now: at(27), kratosCookie: KRATOS_COOKIE_2, recordCookie: await cookie({ checkedAt: at(10) }, KRATOS_COOKIE_2) }), withConfirmations(other, confirmations)));
+    judged(
+      await evaluate(
+        input({
+          now: at(27),
+          kratosCookie: KRATOS_COOKIE_2,
+          recordCookie: await cookie({ checkedAt: at(10) }, KRATOS_COOKIE_2),
+        }),
+        withConfirmations(other, confirmations),
+      ),
+    );
     assert.equal(other.calls.whoami.length, 1, "another cookie");
     const foreign = new Confirmations();
     foreign.confirm(await cookieToken(KRATOS_COOKIE), "9d3c2a4e-8b1d-4c6e-9a2f-5d7e1b3c4a61", at(26));
     const f = fake();
-    judged(await evaluate(input({ now: at(27), recordCookie: await cookie({ checkedAt: at(10) }) }), withConfirmations(f, foreign)));
+    judged(
+      await evaluate(
+        input({ now: at(27), recordCookie: await cookie({ checkedAt: at(10) }) }),
+        withConfirmations(f, foreign),
+      ),
+    );
     assert.equal(f.calls.whoami.length, 1, "another session id");
   });
 
@@ -744,7 +1033,10 @@ describe("evaluate: a Kratos answer this process had counts for the next request
     const stale = await cookie({ lastActivityAt: at(30), checkedAt: at(10) });
     // A record bound to another cookie: this request asks Kratos about KRATOS_COOKIE, which says none.
     const gone = fake(NONE);
-    await evaluate(input({ now: at(28), recordCookie: await cookie({ checkedAt: at(10) }, KRATOS_COOKIE_2) }), withConfirmations(gone, confirmations));
+    await evaluate(
+      input({ now: at(28), recordCookie: await cookie({ checkedAt: at(10) }, KRATOS_COOKIE_2) }),
+      withConfirmations(gone, confirmations),
+    );
     assert.equal(gone.calls.whoami.length, 1);
     const after = fake();
     judged(await evaluate(input({ now: at(29), recordCookie: stale }), withConfirmations(after, confirmations)));
@@ -766,28 +1058,97 @@ describe("evaluate: a Kratos answer this process had counts for the next request
 describe("evaluate: sticky ceilings (idle gap × path sequence × area)", () => {
   // Budgets here: 60 s on normal pages, 30 s on /billing. A page view on /dashboard at 10 s, then the person
   // is idle for `gap` seconds, then opens `hops` in order.
-  const cases: { gap: number; hops: { kind: EvaluateInput["kind"]; where: EvaluateInput["where"]; path: string; area?: string }[]; outcomes: string[] }[] = [
-    { gap: 20, hops: [{ kind: "page", where: "gate", path: "/dashboard" }, { kind: "page", where: "gate", path: "/billing" }], outcomes: ["allow", "allow"] },
+  const cases: {
+    gap: number;
+    hops: { kind: EvaluateInput["kind"]; where: EvaluateInput["where"]; path: string; area?: string }[];
+    outcomes: string[];
+  }[] = [
+    {
+      gap: 20,
+      hops: [
+        { kind: "page", where: "gate", path: "/dashboard" },
+        { kind: "page", where: "gate", path: "/billing" },
+      ],
+      outcomes: ["allow", "allow"],
+    },
     { gap: 35, hops: [{ kind: "page", where: "gate", path: "/billing" }], outcomes: ["step-up"] },
-    { gap: 35, hops: [{ kind: "page", where: "gate", path: "/dashboard" }, { kind: "page", where: "gate", path: "/billing" }], outcomes: ["allow", "step-up"] },
-    { gap: 35, hops: [{ kind: "page", where: "gate", path: "/settings" }, { kind: "page", where: "gate", path: "/dashboard" }, { kind: "page", where: "gate", path: "/billing/x" }], outcomes: ["allow", "allow", "step-up"] },
+    {
+      gap: 35,
+      hops: [
+        { kind: "page", where: "gate", path: "/dashboard" },
+        { kind: "page", where: "gate", path: "/billing" },
+      ],
+      outcomes: ["allow", "step-up"],
+    },
+    {
+      gap: 35,
+      hops: [
+        { kind: "page", where: "gate", path: "/settings" },
+        { kind: "page", where: "gate", path: "/dashboard" },
+        { kind: "page", where: "gate", path: "/billing/x" },
+      ],
+      outcomes: ["allow", "allow", "step-up"],
+    },
     // An API of the area, wherever the user is.
-    { gap: 35, hops: [{ kind: "page", where: "gate", path: "/dashboard" }, { kind: "api", where: "gate", path: "/api/billing/card" }], outcomes: ["allow", "step-up"] },
+    {
+      gap: 35,
+      hops: [
+        { kind: "page", where: "gate", path: "/dashboard" },
+        { kind: "api", where: "gate", path: "/api/billing/card" },
+      ],
+      outcomes: ["allow", "step-up"],
+    },
     // An action that names its area, posted from /dashboard, judged where it runs.
-    { gap: 35, hops: [{ kind: "page", where: "gate", path: "/dashboard" }, { kind: "action", where: "gate", path: "/dashboard" }, { kind: "action", where: "handler", path: "/dashboard", area: "/billing" }], outcomes: ["allow", "allow", "step-up"] },
+    {
+      gap: 35,
+      hops: [
+        { kind: "page", where: "gate", path: "/dashboard" },
+        { kind: "action", where: "gate", path: "/dashboard" },
+        { kind: "action", where: "handler", path: "/dashboard", area: "/billing" },
+      ],
+      outcomes: ["allow", "allow", "step-up"],
+    },
     // A heartbeat's check does not close the gap (its route does, touch()); entering Billing is a step-up.
-    { gap: 35, hops: [{ kind: "heartbeat", where: "handler", path: "/" }, { kind: "page", where: "gate", path: "/billing" }], outcomes: ["allow", "step-up"] },
+    {
+      gap: 35,
+      hops: [
+        { kind: "heartbeat", where: "handler", path: "/" },
+        { kind: "page", where: "gate", path: "/billing" },
+      ],
+      outcomes: ["allow", "step-up"],
+    },
     // Polls and prefetches do not close a gap, but the gap goes on: entering Billing is a step-up either way.
-    { gap: 35, hops: [{ kind: "poll", where: "gate", path: "/api/session" }, { kind: "page", where: "gate", path: "/billing" }], outcomes: ["allow", "step-up"] },
+    {
+      gap: 35,
+      hops: [
+        { kind: "poll", where: "gate", path: "/api/session" },
+        { kind: "page", where: "gate", path: "/billing" },
+      ],
+      outcomes: ["allow", "step-up"],
+    },
   ];
   for (const c of cases) {
-    const names = c.hops.map((h) => `${h.kind}${h.where === "handler" ? "(node)" : ""} ${h.path}${h.area ? ` as ${h.area}` : ""}`).join(" → ");
+    const names = c.hops
+      .map((h) => `${h.kind}${h.where === "handler" ? "(node)" : ""} ${h.path}${h.area ? ` as ${h.area}` : ""}`)
+      .join(" → ");
     it(`idle ${c.gap} s on /dashboard, then ${names} → ${c.outcomes.join(", ")}`, async () => {
       const f = fake();
       let e = await evaluate(input({ now: at(10) }), f.deps);
       for (const [n, hop] of c.hops.entries()) {
         const now = at(10 + c.gap + n);
-        e = judged(await evaluate(input({ now, kind: hop.kind, where: hop.where, path: hop.path, declaredArea: hop.area, recordCookie: await next(e) }), f.deps));
+        e = judged(
+          await evaluate(
+            input({
+              now,
+              kind: hop.kind,
+              where: hop.where,
+              path: hop.path,
+              declaredArea: hop.area,
+              recordCookie: await next(e),
+            }),
+            f.deps,
+          ),
+        );
         assert.equal(e.outcome, c.outcomes[n], `hop ${n + 1}: ${hop.kind} ${hop.path}`);
       }
     });
@@ -802,7 +1163,12 @@ describe("evaluate: sticky ceilings (idle gap × path sequence × area)", () => 
     assert.equal(e3.outcome, "step-up");
     // Re-authenticated at 50 s (Kratos re-issued the cookie).
     const f4 = fake(ok({ authenticatedAt: at(50) }));
-    const e4 = judged(await evaluate(input({ now: at(52), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e3) }), f4.deps));
+    const e4 = judged(
+      await evaluate(
+        input({ now: at(52), path: "/billing", kratosCookie: KRATOS_COOKIE_2, recordCookie: await next(e3) }),
+        f4.deps,
+      ),
+    );
     assert.equal(e4.outcome, "allow");
     assert.equal(e4.record.longestGapMs, 2 * SEC, "only the gap since the new authentication");
   });

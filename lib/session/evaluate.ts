@@ -12,7 +12,14 @@
  */
 import type { PolicyConfig } from "@/lib/config/policy-config.js";
 import type { WhoamiResult } from "@/lib/kratos/types";
-import { decide, effectiveLastActivity, judgedPath, type Decision, type Device, type Subject } from "@/lib/policy/idle-rule";
+import {
+  decide,
+  effectiveLastActivity,
+  judgedPath,
+  type Decision,
+  type Device,
+  type Subject,
+} from "@/lib/policy/idle-rule";
 import { cookieToken, decodeRecord, type ActivityRecord } from "./activity-record";
 import { Confirmations } from "./confirmations";
 import { isApiLike, movesClock, type RequestKind } from "./request-kind";
@@ -59,7 +66,12 @@ interface Common {
   askedKratos: boolean;
 }
 
-export type Ended = { outcome: "ended"; reason: "idle" | "absolute" | "revoked"; lastPath: string | undefined; budgetSeconds: number | null };
+export type Ended = {
+  outcome: "ended";
+  reason: "idle" | "absolute" | "revoked";
+  lastPath: string | undefined;
+  budgetSeconds: number | null;
+};
 
 export type Judged = {
   outcome: "expire" | "step-up" | "allow";
@@ -76,7 +88,8 @@ export type Judged = {
   stepUpStarted: boolean;
 };
 
-export type Evaluation = Common & ({ outcome: "no-session" } | Ended | { outcome: "unavailable"; detail: string } | Judged);
+export type Evaluation = Common &
+  ({ outcome: "no-session" } | Ended | { outcome: "unavailable"; detail: string } | Judged);
 
 /** The session's own fields of a record (or of Kratos' answer). */
 function sessionOf(s: Session): Session {
@@ -105,13 +118,20 @@ interface Known {
 
 type Early = Common & ({ outcome: "no-session" } | Ended | { outcome: "unavailable"; detail: string });
 
-async function identify(input: EvaluateInput, kratosCookie: string, record: ActivityRecord | undefined, deps: EvaluateDeps): Promise<Known | Early> {
+async function identify(
+  input: EvaluateInput,
+  kratosCookie: string,
+  record: ActivityRecord | undefined,
+  deps: EvaluateDeps,
+): Promise<Known | Early> {
   const { now, policy } = input;
   const at = Math.min(input.freshAt ?? now, now);
   const tok = cookieToken(kratosCookie);
   // The later of the record's check time and this process's own last confirmation for this cookie.
   const checkedAt =
-    record && record.kratosToken === tok ? Math.max(record.checkedAt, deps.confirmations?.lastFor(tok, record.sessionId) ?? 0) : undefined;
+    record && record.kratosToken === tok
+      ? Math.max(record.checkedAt, deps.confirmations?.lastFor(tok, record.sessionId) ?? 0)
+      : undefined;
   if (record && checkedAt !== undefined && checkedAt <= at && at - checkedAt < policy.revalidateSeconds * 1000) {
     return { session: sessionOf(record), record, tok, checkedAt, askedKratos: false };
   }
@@ -119,7 +139,8 @@ async function identify(input: EvaluateInput, kratosCookie: string, record: Acti
   // middleware sets one (URL-encoding "=" to "%3D"), which Kratos cannot read. Kratos' values are
   // base64, so the parsed value is exactly what Kratos issued. No other cookie is sent to Kratos.
   const who = await deps.whoami(`${input.kratosCookieName}=${kratosCookie}`);
-  if (who.status === "unavailable") return { outcome: "unavailable", detail: who.detail, ignoredRecord: undefined, askedKratos: true };
+  if (who.status === "unavailable")
+    return { outcome: "unavailable", detail: who.detail, ignoredRecord: undefined, askedKratos: true };
   if (who.status === "none") {
     deps.confirmations?.forget(tok);
     if (!record) return { outcome: "no-session", ignoredRecord: undefined, askedKratos: true };
@@ -134,7 +155,13 @@ async function identify(input: EvaluateInput, kratosCookie: string, record: Acti
 /** Kratos ended the session: tell the user why, as far as the record knows. */
 function endedBy(record: ActivityRecord, input: EvaluateInput): Ended {
   const subject: Subject = { role: record.role, preference: record.preference, device: input.device };
-  const times = { now: input.now, authenticatedAt: record.authenticatedAt, expiresAt: record.expiresAt, lastActivityAt: record.lastActivityAt, lastActivityPath: record.lastPath };
+  const times = {
+    now: input.now,
+    authenticatedAt: record.authenticatedAt,
+    expiresAt: record.expiresAt,
+    lastActivityAt: record.lastActivityAt,
+    lastActivityPath: record.lastPath,
+  };
   const d = decide(times, record.lastPath, subject, input.policy);
   const reason = d.kind === "expire" ? d.reason : "revoked";
   const budgetSeconds = d.kind === "expire" && d.reason === "idle" ? d.budget.seconds : null;
@@ -145,7 +172,10 @@ function endedBy(record: ActivityRecord, input: EvaluateInput): Ended {
 async function judge(input: EvaluateInput, known: Known, deps: EvaluateDeps): Promise<Judged> {
   const { now, policy } = input;
   const { session, record } = known;
-  let activity: { at: number | undefined; path: string | undefined } = { at: record?.lastActivityAt, path: record?.lastPath };
+  let activity: { at: number | undefined; path: string | undefined } = {
+    at: record?.lastActivityAt,
+    path: record?.lastPath,
+  };
   // IMPORTANT: a missing record never resets the idle clock: ask the server, else count from authentication.
   if (!record) activity = laterOf(activity, await deps.serverActivity(session.sessionId));
 
@@ -153,9 +183,21 @@ async function judge(input: EvaluateInput, known: Known, deps: EvaluateDeps): Pr
   // The longest gap so far counts only for the authentication it was measured under (re-auth clears it).
   const longestGapMs = record && record.authenticatedAt === session.authenticatedAt ? record.longestGapMs : 0;
   // API calls: the page the user is on and their own area; pages and actions: their path and a named area.
-  const requested = () => judgedPath({ path: input.path, apiLike: isApiLike(input.kind), lastPath: activity.path, declared: input.declaredArea }, subject, policy);
+  const requested = () =>
+    judgedPath(
+      { path: input.path, apiLike: isApiLike(input.kind), lastPath: activity.path, declared: input.declaredArea },
+      subject,
+      policy,
+    );
   const rule = () => {
-    const times = { now, authenticatedAt: session.authenticatedAt, expiresAt: session.expiresAt, lastActivityAt: activity.at, lastActivityPath: activity.path, longestGapMs };
+    const times = {
+      now,
+      authenticatedAt: session.authenticatedAt,
+      expiresAt: session.expiresAt,
+      lastActivityAt: activity.at,
+      lastActivityPath: activity.path,
+      longestGapMs,
+    };
     return decide(times, requested(), subject, policy);
   };
   let decision = rule();
@@ -172,7 +214,14 @@ async function judge(input: EvaluateInput, known: Known, deps: EvaluateDeps): Pr
   const lastPath = activity.path ?? requested();
   const pending = record?.stepUpSince ?? null;
   const stepUpCompleted = pending !== null && session.authenticatedAt > pending;
-  const next = nextRecord(input, known, { decision, lastActivityAt: activity.at, lastPath, longestGapMs, pending, stepUpCompleted });
+  const next = nextRecord(input, known, {
+    decision,
+    lastActivityAt: activity.at,
+    lastPath,
+    longestGapMs,
+    pending,
+    stepUpCompleted,
+  });
   const outcome = decision.kind === "allow" ? "allow" : decision.kind === "step-up" ? "step-up" : "expire";
   const stepUpStarted = decision.kind === "step-up" && (pending === null || stepUpCompleted);
   return { outcome, session, decision, record: next, presented: record, lastPath, stepUpCompleted, stepUpStarted };
@@ -187,13 +236,30 @@ function laterOf(known: { at: number | undefined; path: string | undefined }, se
 function nextRecord(
   input: EvaluateInput,
   known: Known,
-  j: { decision: Decision; lastActivityAt: number | undefined; lastPath: string; longestGapMs: number; pending: number | null; stepUpCompleted: boolean },
+  j: {
+    decision: Decision;
+    lastActivityAt: number | undefined;
+    lastPath: string;
+    longestGapMs: number;
+    pending: number | null;
+    stepUpCompleted: boolean;
+  },
 ): ActivityRecord {
   const { now, kind } = input;
   const { session } = known;
-  const effectiveLast = effectiveLastActivity({ authenticatedAt: session.authenticatedAt, lastActivityAt: j.lastActivityAt });
+  const effectiveLast = effectiveLastActivity({
+    authenticatedAt: session.authenticatedAt,
+    lastActivityAt: j.lastActivityAt,
+  });
   const active = j.decision.kind === "allow" && movesClock(kind, input.where);
-  const stepUpSince = j.decision.kind === "step-up" ? (j.stepUpCompleted ? now : (j.pending ?? now)) : j.stepUpCompleted ? null : j.pending;
+  const stepUpSince =
+    j.decision.kind === "step-up"
+      ? j.stepUpCompleted
+        ? now
+        : (j.pending ?? now)
+      : j.stepUpCompleted
+        ? null
+        : j.pending;
   return {
     ...session,
     email: session.email.slice(0, 320),

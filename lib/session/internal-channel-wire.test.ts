@@ -6,7 +6,15 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { INTERNAL_AUTH_HEADER, INTERNAL_QUERY_HEADER, NonceLedger, internalFetch, signInternal, verifyInternal, verifyInternalHeader } from "./internal-channel";
+import {
+  INTERNAL_AUTH_HEADER,
+  INTERNAL_QUERY_HEADER,
+  NonceLedger,
+  internalFetch,
+  signInternal,
+  verifyInternal,
+  verifyInternalHeader,
+} from "./internal-channel";
 
 const SECRET = "unit-test-secret-0123456789abcdef0123456789";
 const T0 = Date.UTC(2025, 0, 1, 0, 0, 0);
@@ -19,7 +27,11 @@ const headerFor = () => signInternal(SECRET, METHOD, PATH, BODY, T0, NONCE);
 
 describe("verifyInternalHeader: hands the nonce and signing time to the receiver", () => {
   it("ok with the nonce and time it was signed with", () => {
-    assert.deepEqual(verifyInternalHeader(SECRET, headerFor(), METHOD, PATH, BODY, T0 + SEC), { ok: true, nonce: NONCE, signedAt: T0 });
+    assert.deepEqual(verifyInternalHeader(SECRET, headerFor(), METHOD, PATH, BODY, T0 + SEC), {
+      ok: true,
+      nonce: NONCE,
+      signedAt: T0,
+    });
   });
 });
 
@@ -66,8 +78,16 @@ describe("internalFetch: what goes on the wire (a real local HTTP server)", () =
       assert.equal(seen.url, "/api/internal/activity");
       assert.equal(seen.headers?.[INTERNAL_QUERY_HEADER], `sid=${sid}`);
       const header = String(seen.headers?.[INTERNAL_AUTH_HEADER]);
-      assert.equal(verifyInternal(SECRET, header, "GET", `/api/internal/activity?sid=${sid}`, ""), true, "signed over path and query");
-      assert.equal(verifyInternal(SECRET, header, "GET", "/api/internal/activity", ""), false, "the query is part of what is signed");
+      assert.equal(
+        verifyInternal(SECRET, header, "GET", `/api/internal/activity?sid=${sid}`, ""),
+        true,
+        "signed over path and query",
+      );
+      assert.equal(
+        verifyInternal(SECRET, header, "GET", "/api/internal/activity", ""),
+        false,
+        "the query is part of what is signed",
+      );
     } finally {
       server.close();
     }

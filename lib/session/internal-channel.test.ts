@@ -64,7 +64,9 @@ describe("signInternal", () => {
   });
 
   it("takes a fresh random nonce by default: 1000 headers, 1000 different nonces", () => {
-    const nonces = new Set(Array.from({ length: 1000 }, () => signInternal(SECRET, METHOD, PATH, BODY, T0).split(".")[1]));
+    const nonces = new Set(
+      Array.from({ length: 1000 }, () => signInternal(SECRET, METHOD, PATH, BODY, T0).split(".")[1]),
+    );
     assert.equal(nonces.size, 1000);
   });
 
@@ -86,7 +88,10 @@ describe("signInternal", () => {
 describe("verifyInternal: a valid request", () => {
   const cases: { name: string; request: Request }[] = [
     { name: "POST with a JSON body", request: signed },
-    { name: "GET with a query and an empty body", request: { secret: SECRET, method: "GET", path: "/api/internal/activity?sid=3f0c2a4e", body: "", now: T0 } },
+    {
+      name: "GET with a query and an empty body",
+      request: { secret: SECRET, method: "GET", path: "/api/internal/activity?sid=3f0c2a4e", body: "", now: T0 },
+    },
     { name: "non-ASCII body", request: { ...signed, body: '{"name":"Zoë 🚀"}' } },
   ];
   for (const c of cases) {

@@ -30,7 +30,14 @@ export function newNonce(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
-export function signInternal(secret: string, method: string, pathAndQuery: string, body: string, now = Date.now(), nonce = newNonce()): string {
+export function signInternal(
+  secret: string,
+  method: string,
+  pathAndQuery: string,
+  body: string,
+  now = Date.now(),
+  nonce = newNonce(),
+): string {
   const ms = String(now);
   return `${ms}.${nonce}.${sign(hmacKey(secret, LABEL), canonical(method, pathAndQuery, ms, nonce, body))}`;
 }
@@ -50,11 +57,19 @@ export function verifyInternalHeader(
   if (!match) return { ok: false };
   const [, ms, nonce, signature] = match as unknown as [string, string, string, string];
   if (Math.abs(now - Number(ms)) > INTERNAL_MAX_AGE_MS) return { ok: false };
-  if (!verify(hmacKey(secret, LABEL), canonical(method, pathAndQuery, ms, nonce, body), signature)) return { ok: false };
+  if (!verify(hmacKey(secret, LABEL), canonical(method, pathAndQuery, ms, nonce, body), signature))
+    return { ok: false };
   return { ok: true, nonce, signedAt: Number(ms) };
 }
 
-export function verifyInternal(secret: string, header: string | null, method: string, pathAndQuery: string, body: string, now = Date.now()): boolean {
+export function verifyInternal(
+  secret: string,
+  header: string | null,
+  method: string,
+  pathAndQuery: string,
+  body: string,
+  now = Date.now(),
+): boolean {
   return verifyInternalHeader(secret, header, method, pathAndQuery, body, now).ok;
 }
 
@@ -78,7 +93,8 @@ export class NonceLedger {
   }
 
   private forgetExpired(now: number): void {
-    for (const [nonce, signedAt] of this.seen) if (Math.abs(now - signedAt) > INTERNAL_MAX_AGE_MS) this.seen.delete(nonce);
+    for (const [nonce, signedAt] of this.seen)
+      if (Math.abs(now - signedAt) > INTERNAL_MAX_AGE_MS) this.seen.delete(nonce);
   }
 
   get size(): number {
@@ -90,7 +106,13 @@ export class NonceLedger {
  * Calls the app's Node side. `pathAndQuery` is signed as given; its query goes in INTERNAL_QUERY_HEADER and
  * the URL carries the path only.
  */
-export async function internalFetch(baseUrl: string, secret: string, method: "GET" | "POST", pathAndQuery: string, body?: unknown): Promise<Response> {
+export async function internalFetch(
+  baseUrl: string,
+  secret: string,
+  method: "GET" | "POST",
+  pathAndQuery: string,
+  body?: unknown,
+): Promise<Response> {
   const text = body === undefined ? "" : JSON.stringify(body);
   const at = pathAndQuery.indexOf("?");
   const path = at === -1 ? pathAndQuery : pathAndQuery.slice(0, at);

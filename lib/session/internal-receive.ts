@@ -34,7 +34,9 @@ export function receiveInternal(request: Request, method: "GET" | "POST", body: 
   if (query.length > 512) return refuse("query_too_long");
   const signed = `${url.pathname}${query ? `?${query}` : ""}`;
   const header = request.headers.get(INTERNAL_AUTH_HEADER);
-  const verified = verifyWithKeys(readEdgeEnv().SESSION_SECRET, (key) => verifyInternalHeader(key, header, method, signed, body));
+  const verified = verifyWithKeys(readEdgeEnv().SESSION_SECRET, (key) =>
+    verifyInternalHeader(key, header, method, signed, body),
+  );
   if (!verified.ok) return refuse("invalid_signature");
   if (!ledger.claim(verified.nonce, verified.signedAt)) return refuse("replayed");
   return { ok: true, params: new URLSearchParams(query) };

@@ -33,7 +33,11 @@ describe("activity record rotation", () => {
     assert.notEqual(resigned, old);
     const again = valid(decodeRecord(resigned, NEW, []));
     assert.deepEqual(again, presented);
-    assert.equal(needsReissue(again, again, true), false, "a record signed with the current key is not re-issued for that");
+    assert.equal(
+      needsReissue(again, again, true),
+      false,
+      "a record signed with the current key is not re-issued for that",
+    );
   });
 
   it("the same value is still accepted from the cache, and refused once the previous key is dropped", () => {
@@ -52,7 +56,8 @@ describe("activity record rotation", () => {
 });
 
 describe("internal channel rotation", () => {
-  const check = (header: string) => (key: string) => verifyInternalHeader(key, header, "GET", "/api/health", "", T0 + 1000);
+  const check = (header: string) => (key: string) =>
+    verifyInternalHeader(key, header, "GET", "/api/health", "", T0 + 1000);
 
   it("accepts a call signed with the previous key, refuses one signed with an unknown key", () => {
     assert.equal(verifyWithKeys(NEW, check(signInternal(OLD, "GET", "/api/health", "", T0)), [OLD]).ok, true);
@@ -65,7 +70,10 @@ describe("internal channel rotation", () => {
 describe("previousSecrets()", () => {
   const saved = { current: process.env.SESSION_SECRET, previous: process.env.SESSION_SECRET_PREVIOUS };
   afterEach(() => {
-    for (const [name, value] of [["SESSION_SECRET", saved.current], ["SESSION_SECRET_PREVIOUS", saved.previous]] as const) {
+    for (const [name, value] of [
+      ["SESSION_SECRET", saved.current],
+      ["SESSION_SECRET_PREVIOUS", saved.previous],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }

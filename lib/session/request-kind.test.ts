@@ -66,24 +66,79 @@ describe("classify", () => {
     // Prefetches: Next's router prefetch is rendered (not activity); a browser's own prefetch or prerender
     // is answered without rendering.
     { method: "GET", path: "/dashboard", headers: { "next-router-prefetch": "1" }, kind: "prefetch" },
-    { method: "GET", path: "/billing", headers: { "Next-Router-Prefetch": "1", rsc: "1", "sec-fetch-dest": "empty" }, kind: "prefetch" },
+    {
+      method: "GET",
+      path: "/billing",
+      headers: { "Next-Router-Prefetch": "1", rsc: "1", "sec-fetch-dest": "empty" },
+      kind: "prefetch",
+    },
     { method: "GET", path: "/dashboard", headers: { purpose: "prefetch" }, kind: "background" },
     { method: "GET", path: "/dashboard", headers: { "sec-purpose": "prefetch" }, kind: "background" },
     { method: "GET", path: "/dashboard", headers: { "sec-purpose": "prefetch;prerender" }, kind: "background" },
-    { method: "GET", path: "/dashboard", headers: { "sec-purpose": "prefetch", "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" }, kind: "background" },
+    {
+      method: "GET",
+      path: "/dashboard",
+      headers: { "sec-purpose": "prefetch", "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" },
+      kind: "background",
+    },
     { method: "GET", path: "/dashboard", headers: { purpose: "navigate" }, kind: "page" },
     // Navigations by the person, from fetch metadata.
-    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "none" }, kind: "page" },
-    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site" }, kind: "page" },
-    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "empty", "sec-fetch-site": "same-origin", rsc: "1" }, kind: "page" },
-    { method: "POST", path: "/billing", headers: { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" }, kind: "page" },
+    {
+      method: "GET",
+      path: "/dashboard",
+      headers: { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "none" },
+      kind: "page",
+    },
+    {
+      method: "GET",
+      path: "/dashboard",
+      headers: { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "sec-fetch-site": "cross-site" },
+      kind: "page",
+    },
+    {
+      method: "GET",
+      path: "/dashboard",
+      headers: { "sec-fetch-dest": "empty", "sec-fetch-site": "same-origin", rsc: "1" },
+      kind: "page",
+    },
+    {
+      method: "POST",
+      path: "/billing",
+      headers: { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" },
+      kind: "page",
+    },
     // A page loaded as something else: not the person (never rendered, never activity).
-    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "image", "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site" }, kind: "background" },
-    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "script", "sec-fetch-site": "same-origin" }, kind: "background" },
-    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "iframe", "sec-fetch-mode": "navigate" }, kind: "background" },
+    {
+      method: "GET",
+      path: "/dashboard",
+      headers: { "sec-fetch-dest": "image", "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site" },
+      kind: "background",
+    },
+    {
+      method: "GET",
+      path: "/dashboard",
+      headers: { "sec-fetch-dest": "script", "sec-fetch-site": "same-origin" },
+      kind: "background",
+    },
+    {
+      method: "GET",
+      path: "/dashboard",
+      headers: { "sec-fetch-dest": "iframe", "sec-fetch-mode": "navigate" },
+      kind: "background",
+    },
     { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "style" }, kind: "background" },
-    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "empty", "sec-fetch-site": "same-origin" }, kind: "background" },
-    { method: "GET", path: "/dashboard", headers: { "sec-fetch-dest": "empty", "sec-fetch-site": "same-site", rsc: "1" }, kind: "background" },
+    {
+      method: "GET",
+      path: "/dashboard",
+      headers: { "sec-fetch-dest": "empty", "sec-fetch-site": "same-origin" },
+      kind: "background",
+    },
+    {
+      method: "GET",
+      path: "/dashboard",
+      headers: { "sec-fetch-dest": "empty", "sec-fetch-site": "same-site", rsc: "1" },
+      kind: "background",
+    },
     // Clients without fetch metadata (curl, old browsers): a navigation.
     { method: "GET", path: "/dashboard", headers: { "sec-fetch-mode": "cors" }, kind: "page" },
     // Page views.
@@ -122,8 +177,14 @@ describe("movesClock and isApiLike", () => {
   }
 
   it("the gate moves the clock for navigations only: actions and API calls count where they run", () => {
-    assert.deepEqual(cases.filter((c) => movesClock(c.kind, "gate")).map((c) => c.kind), ["page"]);
-    assert.deepEqual(cases.filter((c) => movesClock(c.kind, "handler")).map((c) => c.kind), ["api", "action", "page"]);
+    assert.deepEqual(
+      cases.filter((c) => movesClock(c.kind, "gate")).map((c) => c.kind),
+      ["page"],
+    );
+    assert.deepEqual(
+      cases.filter((c) => movesClock(c.kind, "handler")).map((c) => c.kind),
+      ["api", "action", "page"],
+    );
   });
 
   it("the Node side takes only page kinds from the gate's header", () => {

@@ -24,7 +24,8 @@
  */
 import { INTERNAL_PREFIX, PUBLIC_FILES, publicPrefixes } from "@/lib/config/routes.js";
 
-export type RequestKind = "public" | "internal" | "poll" | "report" | "heartbeat" | "api" | "action" | "prefetch" | "background" | "page";
+export type RequestKind =
+  "public" | "internal" | "poll" | "report" | "heartbeat" | "api" | "action" | "prefetch" | "background" | "page";
 
 /** Set by the gate on every request it passes on; any value sent by the browser is overwritten. */
 export const KIND_HEADER = "x-app-request-kind";
@@ -45,7 +46,8 @@ export interface RequestFacts {
 
 /** Sec-Purpose / Purpose: a browser fetching ahead of a navigation that may never happen. */
 function browserPrefetch(header: RequestFacts["header"]): boolean {
-  const purpose = `${header("sec-purpose") ?? ""} ${header("purpose") ?? ""} ${header("x-purpose") ?? ""}`.toLowerCase();
+  const purpose =
+    `${header("sec-purpose") ?? ""} ${header("purpose") ?? ""} ${header("x-purpose") ?? ""}`.toLowerCase();
   return purpose.includes("prefetch") || purpose.includes("prerender") || purpose.includes("preview");
 }
 

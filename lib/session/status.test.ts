@@ -9,7 +9,12 @@ import type { PolicyConfig } from "../config/policy-config.js";
 import { deadlinesOf, readSessionStatus, sessionStatus } from "./status";
 
 const T0 = Date.UTC(2025, 0, 1, 0, 0, 0);
-const policy: PolicyConfig = { ...readPolicy({}), idleDesktopSeconds: 60, absoluteSeconds: 3600, ceilings: [{ prefix: "/billing", seconds: 30, label: "Billing" }] };
+const policy: PolicyConfig = {
+  ...readPolicy({}),
+  idleDesktopSeconds: 60,
+  absoluteSeconds: 3600,
+  ceilings: [{ prefix: "/billing", seconds: 30, label: "Billing" }],
+};
 const subject = { role: "user" as const, preference: undefined, device: "desktop" as const };
 const session = { authenticatedAt: T0, expiresAt: T0 + 24 * 3_600_000 };
 
@@ -21,7 +26,12 @@ describe("sessionStatus", () => {
   ];
   for (const c of cases) {
     it(`last activity on ${c.path}${c.pref === 0 ? ' (preference "never")' : ""} → idle deadline ${c.idle}`, () => {
-      const d = deadlinesOf(session, { lastActivityAt: T0 + 10_000, lastPath: c.path }, { ...subject, preference: c.pref }, policy);
+      const d = deadlinesOf(
+        session,
+        { lastActivityAt: T0 + 10_000, lastPath: c.path },
+        { ...subject, preference: c.pref },
+        policy,
+      );
       assert.deepEqual(sessionStatus(d, policy, T0 + 12_000), {
         serverNow: T0 + 12_000,
         idleExpiresAt: c.idle,

@@ -32,7 +32,11 @@ export function deadlinesOf(
   policy: PolicyConfig,
 ): SessionDeadlines {
   const budget = budgetFor(activity.lastPath, subject, policy);
-  return { budget, idleDeadline: idleDeadline(activity.lastActivityAt, budget), absoluteDeadline: absoluteDeadline(session, policy) };
+  return {
+    budget,
+    idleDeadline: idleDeadline(activity.lastActivityAt, budget),
+    absoluteDeadline: absoluteDeadline(session, policy),
+  };
 }
 
 export function sessionStatus(deadlines: SessionDeadlines, policy: PolicyConfig, now: number): SessionStatus {

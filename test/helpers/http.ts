@@ -55,7 +55,12 @@ export async function hit(base: string, path: string, jar: Jar, init: RequestIni
     headers: { ...(init.headers as Record<string, string> | undefined), cookie: jar.header() },
   });
   jar.absorb(response);
-  return { status: response.status, location: response.headers.get("location"), headers: response.headers, body: await response.text() };
+  return {
+    status: response.status,
+    location: response.headers.get("location"),
+    headers: response.headers,
+    body: await response.text(),
+  };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

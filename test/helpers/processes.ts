@@ -69,7 +69,10 @@ export function extraAppPort(n: number): number {
   return Number(process.env.APP_PORT ?? 3100) + n;
 }
 export function extraKratosPorts(): { publicPort: number; adminPort: number } {
-  return { publicPort: Number(process.env.KRATOS_PUBLIC_PORT ?? 4533) + 100, adminPort: Number(process.env.KRATOS_ADMIN_PORT ?? 4534) + 100 };
+  return {
+    publicPort: Number(process.env.KRATOS_PUBLIC_PORT ?? 4533) + 100,
+    adminPort: Number(process.env.KRATOS_ADMIN_PORT ?? 4534) + 100,
+  };
 }
 
 export interface AppInstance {
@@ -82,17 +85,33 @@ export interface AppInstance {
   exited: Promise<number | null>;
 }
 
-export async function startApp(opts: { port: number; policy: Record<string, unknown>; env?: Record<string, string> }): Promise<AppInstance> {
+export async function startApp(opts: {
+  port: number;
+  policy: Record<string, unknown>;
+  env?: Record<string, string>;
+}): Promise<AppInstance> {
   const url = `http://localhost:${opts.port}`;
-  if (await portOpen(opts.port)) throw new Error(`port ${opts.port} is already in use: another app instance is still running`);
+  if (await portOpen(opts.port))
+    throw new Error(`port ${opts.port} is already in use: another app instance is still running`);
   const logFile = path.join(mkdtempSync(path.join(tmpdir(), "app-")), "next.log");
   // exec: the child is the `next start` process itself (no npx in between), so its exit code is Next's.
-  const child = spawn("bash", ["-c", `exec node_modules/.bin/next start --hostname localhost --port ${opts.port} > "${logFile}" 2>&1`], {
-    cwd: ROOT,
-    detached: true,
-    stdio: "ignore",
-    env: { ...process.env, APP_URL: url, APP_INTERNAL_URL: url, IDLE_POLICY: JSON.stringify(opts.policy), NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-test", ...opts.env },
-  });
+  const child = spawn(
+    "bash",
+    ["-c", `exec node_modules/.bin/next start --hostname localhost --port ${opts.port} > "${logFile}" 2>&1`],
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: "ignore",
+      env: {
+        ...process.env,
+        APP_URL: url,
+        APP_INTERNAL_URL: url,
+        IDLE_POLICY: JSON.stringify(opts.policy),
+        NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-test",
+        ...opts.env,
+      },
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   await waitFor(`${url}/api/health`, 30_000);
   return {
@@ -116,7 +135,12 @@ export interface KratosInstance {
  * `extraEnv` overrides, e.g. KRATOS_DSN through a pass-through the test can cut (Kratos up, its database
  * gone); it reaches scripts/lib.sh's kratos_env (e.g. IDLE_POLICY_PRESET, which picks the cookie's persistence).
  */
-export function kratosInstance(publicPort: number, adminPort: number, appUrl: string, extraEnv: Record<string, string> = {}): KratosInstance {
+export function kratosInstance(
+  publicPort: number,
+  adminPort: number,
+  appUrl: string,
+  extraEnv: Record<string, string> = {},
+): KratosInstance {
   const stateDir = mkdtempSync(path.join(tmpdir(), "kratos-"));
   const publicUrl = `http://localhost:${publicPort}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
@@ -136,7 +160,10 @@ export function kratosInstance(publicPort: number, adminPort: number, appUrl: st
     publicUrl,
     adminUrl,
     start: async () => {
-      await run("bash", ["-c", ". scripts/lib.sh; load_stack_config; ensure_kratos_binary; start_kratos"], { cwd: ROOT, env });
+      await run("bash", ["-c", ". scripts/lib.sh; load_stack_config; ensure_kratos_binary; start_kratos"], {
+        cwd: ROOT,
+        env,
+      });
     },
     stop: async () => {
       await run("bash", ["-c", `. scripts/lib.sh; stop_pidfile "${stateDir}/kratos.pid"`], { cwd: ROOT, env });

@@ -59,7 +59,8 @@ export function recordVariants(src: VariantSources): Variant[] {
   for (let i = 0; i < genuine.length; i++) {
     const c = genuine.charAt(i);
     const at = B64URL.indexOf(c);
-    const replacements = at >= 0 ? [0, 1, 2, 3, 4, 5].map((b) => B64URL.charAt(at ^ (1 << b))) : ["", "_", "-", ",", "A", "..", ":"];
+    const replacements =
+      at >= 0 ? [0, 1, 2, 3, 4, 5].map((b) => B64URL.charAt(at ^ (1 << b))) : ["", "_", "-", ",", "A", "..", ":"];
     for (const r of replacements) add("bit-flip (character)", `${genuine.slice(0, i)}${r}${genuine.slice(i + 1)}`);
   }
 
@@ -103,7 +104,10 @@ export function recordVariants(src: VariantSources): Variant[] {
     add("re-encoding (padding)", `${version}.${payload}${pad}.${signature}`);
     add("re-encoding (padding)", `${genuine}${pad}`);
   }
-  add("re-encoding (percent-encoded)", [...genuine].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join(""));
+  add(
+    "re-encoding (percent-encoded)",
+    [...genuine].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join(""),
+  );
   add("re-encoding (hex signature)", `${version}.${payload}.${sigBytes.toString("hex")}`);
   add("re-encoding (upper case)", genuine.toUpperCase());
   add("re-encoding (lower case)", genuine.toLowerCase());
@@ -122,7 +126,8 @@ export function recordVariants(src: VariantSources): Variant[] {
     `${json.slice(0, -1)},"la":${now}}`, // a duplicate key: JSON.parse keeps the last one
     `\ufeff${json}`,
   ];
-  for (const text of reserialised) add("re-encoding (same claims, other JSON bytes)", `${version}.${b64(text)}.${signature}`);
+  for (const text of reserialised)
+    add("re-encoding (same claims, other JSON bytes)", `${version}.${b64(text)}.${signature}`);
 
   // 6. Forged claims, kept with the genuine signature or signed with keys that are not the record key.
   const forgeries: Record<string, unknown>[] = [
@@ -143,7 +148,8 @@ export function recordVariants(src: VariantSources): Variant[] {
     "the genuine signature (unsigned change)": () => signature,
     "another SESSION_SECRET": (d) => b64(hmac(derived(otherSecret, RECORD_LABEL), d)),
     "the raw secret (no derivation)": (d) => b64(hmac(secret, d)),
-    "the internal channel's key (same secret, other purpose)": (d) => b64(hmac(derived(secret, "internal-channel-v1"), d)),
+    "the internal channel's key (same secret, other purpose)": (d) =>
+      b64(hmac(derived(secret, "internal-channel-v1"), d)),
     "a v2 label": (d) => b64(hmac(derived(secret, "activity-record-v2"), d)),
     "an empty label": (d) => b64(hmac(derived(secret, ""), d)),
     "the secret with a trailing space": (d) => b64(hmac(derived(`${secret} `, RECORD_LABEL), d)),
@@ -166,15 +172,42 @@ export function recordVariants(src: VariantSources): Variant[] {
   // 7. Version / algorithm confusion: another marker, correctly signed with the REAL key over that marker.
   const realKey = derived(secret, RECORD_LABEL);
   const forgedPayload = b64(JSON.stringify({ ...claims, la: now, ck: now }));
-  for (const marker of ["v0", "v2", "V1", "v1 ", " v1", "none", "HS256", "v10", "v1a", "1", "v", "v\u0031\u200b", "ѵ1"]) {
+  for (const marker of [
+    "v0",
+    "v2",
+    "V1",
+    "v1 ",
+    " v1",
+    "none",
+    "HS256",
+    "v10",
+    "v1a",
+    "1",
+    "v",
+    "v\u0031\u200b",
+    "ѵ1",
+  ]) {
     add("alg confusion (marker, genuine signature)", `${marker}.${payload}.${signature}`);
-    add("alg confusion (marker, real key over marker)", `${marker}.${forgedPayload}.${b64(hmac(realKey, `${marker}.${forgedPayload}`))}`);
+    add(
+      "alg confusion (marker, real key over marker)",
+      `${marker}.${forgedPayload}.${b64(hmac(realKey, `${marker}.${forgedPayload}`))}`,
+    );
     add("alg confusion (marker, no signature)", `${marker}.${forgedPayload}.`);
   }
-  for (const header of [{ alg: "HS256", typ: "JWT" }, { alg: "none" }, { alg: "none", typ: "JWT" }, { alg: "RS256" }, { alg: "HS512" }, { alg: "ES256" }]) {
+  for (const header of [
+    { alg: "HS256", typ: "JWT" },
+    { alg: "none" },
+    { alg: "none", typ: "JWT" },
+    { alg: "RS256" },
+    { alg: "HS512" },
+    { alg: "ES256" },
+  ]) {
     const h = b64(JSON.stringify(header));
     add("alg confusion (JWT header, real key)", `${h}.${forgedPayload}.${b64(hmac(realKey, `${h}.${forgedPayload}`))}`);
-    add("alg confusion (JWT header, raw secret)", `${h}.${forgedPayload}.${b64(hmac(secret, `${h}.${forgedPayload}`))}`);
+    add(
+      "alg confusion (JWT header, raw secret)",
+      `${h}.${forgedPayload}.${b64(hmac(secret, `${h}.${forgedPayload}`))}`,
+    );
     add("alg confusion (JWT header, no signature)", `${h}.${forgedPayload}.`);
   }
   add("alg confusion (two parts)", `${payload}.${signature}`);
@@ -191,13 +224,29 @@ export function recordVariants(src: VariantSources): Variant[] {
   }
 
   // 9. Empty and huge values.
-  for (const v of ["", " ", ".", "..", "...", "v1", "v1.", "v1..", "v1...", "null", "undefined", "{}", "[]"]) add("empty", v);
+  for (const v of ["", " ", ".", "..", "...", "v1", "v1.", "v1..", "v1...", "null", "undefined", "{}", "[]"])
+    add("empty", v);
   for (const n of [1, 43, 1499, 1500, 1501, 4096, 8000, 100_000, 1_000_000]) add("huge", "A".repeat(n));
-  add("huge (genuine padded past the limit)", `${version}.${payload}${"A".repeat(1501 - genuine.length + 4)}.${signature}`);
+  add(
+    "huge (genuine padded past the limit)",
+    `${version}.${payload}${"A".repeat(1501 - genuine.length + 4)}.${signature}`,
+  );
   add("huge (1 MB payload)", `v1.${b64("x".repeat(750_000))}.${signature}`);
 
   // 10. Unicode: look-alikes, invisible characters, non-BMP, lone surrogates.
-  const lookalike: Record<string, string> = { A: "Α", a: "а", e: "е", o: "о", v: "ѵ", "1": "１", ".": "．", "-": "‐", _: "＿", c: "с", p: "р" };
+  const lookalike: Record<string, string> = {
+    A: "Α",
+    a: "а",
+    e: "е",
+    o: "о",
+    v: "ѵ",
+    "1": "１",
+    ".": "．",
+    "-": "‐",
+    _: "＿",
+    c: "с",
+    p: "р",
+  };
   for (let i = 0; i < genuine.length; i++) {
     const l = lookalike[genuine.charAt(i)];
     if (l) add("unicode (look-alike)", `${genuine.slice(0, i)}${l}${genuine.slice(i + 1)}`);
@@ -207,7 +256,10 @@ export function recordVariants(src: VariantSources): Variant[] {
       add("unicode (inserted)", `${genuine.slice(0, at)}${inv}${genuine.slice(at)}`);
     }
   }
-  add("unicode (claims with non-ASCII, genuine signature)", `v1.${b64(JSON.stringify({ ...claims, nm: "Zoë 🚀", la: now }))}.${signature}`);
+  add(
+    "unicode (claims with non-ASCII, genuine signature)",
+    `v1.${b64(JSON.stringify({ ...claims, nm: "Zoë 🚀", la: now }))}.${signature}`,
+  );
 
   // 11. Random multi-point mutations (2-4 edits each), seeded.
   const rnd = seededRandom(src.seed ?? 7);
@@ -269,7 +321,12 @@ export function asCookieOctets(value: string, maxLength = 6_000): string | null 
  * One forged record for a targeted check: the genuine record's claims with `changes`, carried with the
  * genuine signature, or signed with a key that is not the record key. Never the real key (see above).
  */
-export function forgedRecord(genuine: string, changes: Record<string, unknown>, how: "genuine signature" | "internal channel key" | "raw secret" | "jwt alg none", secret: string): string {
+export function forgedRecord(
+  genuine: string,
+  changes: Record<string, unknown>,
+  how: "genuine signature" | "internal channel key" | "raw secret" | "jwt alg none",
+  secret: string,
+): string {
   const [, , signature] = parts(genuine);
   const p = b64(JSON.stringify({ ...claimsOf(genuine), ...changes }));
   switch (how) {

@@ -108,15 +108,27 @@ export function offOrigin(target: URL, allowedOrigins: ReadonlySet<string>): boo
 /** Navigation targets a page carries: links, form actions, meta refresh, script location assignments. */
 export function pageTargets(html: string): string[] {
   const unescape = (s: string) =>
-    s.replace(/&amp;/g, "&").replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+    s
+      .replace(/&amp;/g, "&")
+      .replace(/&quot;/g, '"')
+      .replace(/&#x27;|&#39;/g, "'")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">");
   const out: string[] = [];
-  for (const m of html.matchAll(/<(?:a|link|form|area|base|iframe)\b[^>]*?\s(?:href|action|src)\s*=\s*"([^"]*)"/gi)) out.push(unescape(m[1] ?? ""));
-  for (const m of html.matchAll(/<meta\b[^>]*http-equiv\s*=\s*"?refresh"?[^>]*content\s*=\s*"[^"]*?url\s*=\s*([^"]*)"/gi)) out.push(unescape(m[1] ?? ""));
+  for (const m of html.matchAll(/<(?:a|link|form|area|base|iframe)\b[^>]*?\s(?:href|action|src)\s*=\s*"([^"]*)"/gi))
+    out.push(unescape(m[1] ?? ""));
+  for (const m of html.matchAll(
+    /<meta\b[^>]*http-equiv\s*=\s*"?refresh"?[^>]*content\s*=\s*"[^"]*?url\s*=\s*([^"]*)"/gi,
+  ))
+    out.push(unescape(m[1] ?? ""));
   // Inline scripts: location assignments. Next's flight data (self.__next_f.push([...])) holds the page's
   // props as escaped JSON strings, not code, so a payload quoted there is data (links are checked above).
   for (const m of html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)) {
     if ((m[1] ?? "").includes("self.__next_f")) continue;
-    for (const l of (m[1] ?? "").matchAll(/location(?:\.href)?\s*=\s*['"]([^'"]*)['"]|location\.(?:assign|replace)\(\s*['"]([^'"]*)['"]/g)) out.push(l[1] ?? l[2] ?? "");
+    for (const l of (m[1] ?? "").matchAll(
+      /location(?:\.href)?\s*=\s*['"]([^'"]*)['"]|location\.(?:assign|replace)\(\s*['"]([^'"]*)['"]/g,
+    ))
+      out.push(l[1] ?? l[2] ?? "");
   }
   return out;
 }

@@ -24,10 +24,14 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 
 export function serverActions(distDir = process.env.NEXT_DIST_DIR ?? ".next-test"): ServerAction[] {
   const file = path.resolve(ROOT, distDir, "server", "server-reference-manifest.json");
-  const manifest = JSON.parse(readFileSync(file, "utf8")) as { node?: Record<string, ManifestEntry>; edge?: Record<string, ManifestEntry> };
+  const manifest = JSON.parse(readFileSync(file, "utf8")) as {
+    node?: Record<string, ManifestEntry>;
+    edge?: Record<string, ManifestEntry>;
+  };
   const out: ServerAction[] = [];
   for (const [id, entry] of Object.entries({ ...manifest.edge, ...manifest.node })) {
-    if (!entry.exportedName || !entry.filename) throw new Error(`server action ${id} has no exportedName/filename in ${file}: has the manifest format changed?`);
+    if (!entry.exportedName || !entry.filename)
+      throw new Error(`server action ${id} has no exportedName/filename in ${file}: has the manifest format changed?`);
     out.push({ id, name: entry.exportedName, file: entry.filename.replace(/^\.\//, "") });
   }
   return out;

@@ -41,7 +41,8 @@ async function createCheapIdentity(): Promise<Identity> {
       state: "active",
     }),
   });
-  if (response.status !== 201) throw new Error(`creating an identity failed: ${response.status} ${await response.text()}`);
+  if (response.status !== 201)
+    throw new Error(`creating an identity failed: ${response.status} ${await response.text()}`);
   return { id: ((await response.json()) as { id: string }).id, email };
 }
 

@@ -39,12 +39,18 @@ export function cookiesFrom(response: Response): string[] {
  * Signs in through Kratos' real browser login flow (JSON variant) and returns the Cookie header a browser
  * would send: the Kratos session cookie.
  */
-export async function signIn(user: Pick<TestUser, "email" | "password">, opts: { refresh?: boolean; cookie?: string } = {}): Promise<string> {
+export async function signIn(
+  user: Pick<TestUser, "email" | "password">,
+  opts: { refresh?: boolean; cookie?: string } = {},
+): Promise<string> {
   const init = await fetch(`${KRATOS_PUBLIC_URL}/self-service/login/browser${opts.refresh ? "?refresh=true" : ""}`, {
     headers: { accept: "application/json", ...(opts.cookie ? { cookie: opts.cookie } : {}) },
   });
   if (!init.ok) throw new Error(`creating a login flow failed: ${init.status} ${await init.text()}`);
-  const flow = (await init.json()) as { id: string; ui: { nodes: { attributes: { name?: string; value?: string } }[] } };
+  const flow = (await init.json()) as {
+    id: string;
+    ui: { nodes: { attributes: { name?: string; value?: string } }[] };
+  };
   const csrf = flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value;
   const jar = [...cookiesFrom(init), ...(opts.cookie ? [opts.cookie] : [])].join("; ");
   const submit = await fetch(`${KRATOS_PUBLIC_URL}/self-service/login?flow=${flow.id}`, {
@@ -72,7 +78,9 @@ export function pool(): pg.Pool {
 }
 
 /** A fresh, migrated database for one test file, so its app instance's sweeper sees only its sessions. */
-export async function scratchDatabase(name: string): Promise<{ url: string; pool: pg.Pool; drop: () => Promise<void> }> {
+export async function scratchDatabase(
+  name: string,
+): Promise<{ url: string; pool: pg.Pool; drop: () => Promise<void> }> {
   const { migrate } = await import("../../db/migrate");
   const admin = new URL(DATABASE_URL);
   admin.pathname = "/postgres";
@@ -114,6 +122,9 @@ export interface AuditRow {
 }
 
 export async function auditRows(db: pg.Pool, sessionId: string): Promise<AuditRow[]> {
-  const { rows } = await db.query<AuditRow>("SELECT event_type, session_id, identity_id, metadata FROM security_audit WHERE session_id = $1 ORDER BY id", [sessionId]);
+  const { rows } = await db.query<AuditRow>(
+    "SELECT event_type, session_id, identity_id, metadata FROM security_audit WHERE session_id = $1 ORDER BY id",
+    [sessionId],
+  );
   return rows;
 }

@@ -45,7 +45,10 @@ function cookieClock(jar: Jar): number {
 
 /** The server's clock for the session (ms), or 0 when it has no row yet. */
 async function serverClock(sessionId: string): Promise<number> {
-  const { rows } = await db.pool.query<{ la: string }>("SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la FROM session_activity WHERE session_id = $1", [sessionId]);
+  const { rows } = await db.pool.query<{ la: string }>(
+    "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la FROM session_activity WHERE session_id = $1",
+    [sessionId],
+  );
   return rows[0] ? Number(rows[0].la) : 0;
 }
 
@@ -54,7 +57,11 @@ const NAVIGATE = { "sec-fetch-dest": "document", "sec-fetch-mode": "navigate", "
 describe("activity and sticky ceilings (app instance with budgets in seconds)", () => {
   before(async () => {
     db = await scratchDatabase("app_it_activity");
-    app = await startApp({ port: extraAppPort(2), policy: POLICY, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } });
+    app = await startApp({
+      port: extraAppPort(2),
+      policy: POLICY,
+      env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" },
+    });
   });
   after(async () => {
     await app?.stop();
@@ -114,18 +121,52 @@ describe("activity and sticky ceilings (app instance with budgets in seconds)", 
 
   // Requests a person did not make: neither the browser's nor the server's clock may move.
   const notActivity: { name: string; path: string; init: RequestInit; status?: number }[] = [
-    { name: "a browser prefetch (Purpose: prefetch)", path: "/dashboard", init: { headers: { purpose: "prefetch" } }, status: 204 },
-    { name: "a browser prefetch (Sec-Purpose: prefetch)", path: "/dashboard", init: { headers: { "sec-purpose": "prefetch", "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" } }, status: 204 },
-    { name: "a page loaded by <img> on a same-site page", path: "/dashboard", init: { headers: { "sec-fetch-dest": "image", "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site" } }, status: 204 },
-    { name: "a page loaded by <script>", path: "/settings", init: { headers: { "sec-fetch-dest": "script", "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site" } }, status: 204 },
-    { name: "Next's router prefetch (rendered, not activity)", path: "/settings", init: { headers: { "next-router-prefetch": "1", rsc: "1", "sec-fetch-dest": "empty", "sec-fetch-site": "same-origin" } } },
+    {
+      name: "a browser prefetch (Purpose: prefetch)",
+      path: "/dashboard",
+      init: { headers: { purpose: "prefetch" } },
+      status: 204,
+    },
+    {
+      name: "a browser prefetch (Sec-Purpose: prefetch)",
+      path: "/dashboard",
+      init: { headers: { "sec-purpose": "prefetch", "sec-fetch-dest": "document", "sec-fetch-mode": "navigate" } },
+      status: 204,
+    },
+    {
+      name: "a page loaded by <img> on a same-site page",
+      path: "/dashboard",
+      init: { headers: { "sec-fetch-dest": "image", "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site" } },
+      status: 204,
+    },
+    {
+      name: "a page loaded by <script>",
+      path: "/settings",
+      init: { headers: { "sec-fetch-dest": "script", "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site" } },
+      status: 204,
+    },
+    {
+      name: "Next's router prefetch (rendered, not activity)",
+      path: "/settings",
+      init: {
+        headers: { "next-router-prefetch": "1", rsc: "1", "sec-fetch-dest": "empty", "sec-fetch-site": "same-origin" },
+      },
+    },
     { name: "an API call answered 404", path: "/api/no-such-route", init: {}, status: 404 },
     { name: "an API call answered 405", path: "/api/session", init: { method: "DELETE" }, status: 405 },
     { name: "an OPTIONS request to an API", path: "/api/admin/insights", init: { method: "OPTIONS" } },
     {
       name: "an unknown server-action id",
       path: "/dashboard",
-      init: { method: "POST", headers: { "next-action": "00".repeat(21), accept: "text/x-component", "content-type": "text/plain;charset=UTF-8" }, body: "[]" },
+      init: {
+        method: "POST",
+        headers: {
+          "next-action": "00".repeat(21),
+          accept: "text/x-component",
+          "content-type": "text/plain;charset=UTF-8",
+        },
+        body: "[]",
+      },
     },
   ];
   it(`${notActivity.length} kinds of requests a person did not make move neither clock; a navigation moves both`, async () => {
@@ -142,7 +183,8 @@ describe("activity and sticky ceilings (app instance with budgets in seconds)", 
       if (c.status === 204) assert.equal(r.body, "", `${c.name}: nothing rendered`);
       await sleep(600);
       const afterwards = { cookie: cookieClock(jar), server: await serverClock(sessionId) };
-      if (afterwards.cookie !== before.cookie || afterwards.server !== before.server) moved.push(`${c.name} (${r.status})`);
+      if (afterwards.cookie !== before.cookie || afterwards.server !== before.server)
+        moved.push(`${c.name} (${r.status})`);
     }
     assert.deepEqual(moved, [], "none of these moved the idle clock");
 
@@ -160,7 +202,9 @@ describe("activity and sticky ceilings (app instance with budgets in seconds)", 
     assert.equal((await hit(app.url, "/dashboard", jar, { headers: NAVIGATE })).status, 200);
     for (let i = 0; i < 6; i++) {
       await sleep(2_000);
-      await hit(app.url, "/dashboard", jar, { headers: { "sec-fetch-dest": "image", "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site" } });
+      await hit(app.url, "/dashboard", jar, {
+        headers: { "sec-fetch-dest": "image", "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site" },
+      });
     }
     const r = await hit(app.url, "/dashboard", jar, { headers: NAVIGATE }); // 12 s after the last navigation
     assert.equal(r.status, 303);

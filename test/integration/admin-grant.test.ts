@@ -15,14 +15,21 @@ import { createUser, pool } from "../helpers/stack";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
 function grant(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, "dist/runtime/admin-grant.mjs"), ...args], { cwd: ROOT, env: process.env, encoding: "utf8" });
+  const r = spawnSync(process.execPath, [path.join(ROOT, "dist/runtime/admin-grant.mjs"), ...args], {
+    cwd: ROOT,
+    env: process.env,
+    encoding: "utf8",
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const db = pool();
 
 async function grants(identityId: string): Promise<number> {
-  const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM security_audit WHERE event_type = 'role_granted' AND identity_id = $1", [identityId]);
+  const { rows } = await db.query<{ n: string }>(
+    "SELECT count(*) AS n FROM security_audit WHERE event_type = 'role_granted' AND identity_id = $1",
+    [identityId],
+  );
   return Number(rows[0]?.n);
 }
 

@@ -21,7 +21,16 @@ const EMPTY = { from: new Date("2025-07-01T00:00:00Z"), to: new Date("2025-07-02
 const NO_FILTER: Filters = { types: [], identityId: null, from: null, to: null };
 
 /** n rows of one type: created_at = start + g * step (g = 0..n-1); identity/session/metadata are SQL of g. */
-async function rows(pool: pg.Pool, type: string, n: number, start: string, step: string, identity: string, metadata: string, session = "NULL") {
+async function rows(
+  pool: pg.Pool,
+  type: string,
+  n: number,
+  start: string,
+  step: string,
+  identity: string,
+  metadata: string,
+  session = "NULL",
+) {
   await pool.query(
     `INSERT INTO security_audit (event_type, identity_id, session_id, metadata, created_at)
      SELECT $1, ${identity}, ${session}, ${metadata}, $2::timestamptz + g * $3::interval FROM generate_series(0, $4::int - 1) g`,
@@ -72,18 +81,91 @@ describe("admin queries", () => {
     q = await import("../../lib/admin/queries");
     const p = db.pool;
     // Idle expirations in R: Mon 6 (normal pages), Wed 14 (Billing 10, Admin 3, Settings 1).
-    await rows(p, "session_expired_idle", 10, "2025-06-11T02:00:00Z", "1 hour", `CASE WHEN g < 3 THEN '${A}'::uuid ELSE '${D}'::uuid END`, idle("Billing", 300, "CASE WHEN g % 2 = 0 THEN 5.5 ELSE 12 END"), `('5e55105e-0000-4000-8000-' || lpad((100 + g)::text, 12, '0'))::uuid`);
-    await rows(p, "session_expired_idle", 6, "2025-06-09T08:00:00Z", "1 hour", `CASE WHEN g = 0 THEN '${B}'::uuid ELSE ('bbbbbbbb-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid END`, idle("normal pages", 1800, "CASE WHEN g < 2 THEN 30.2 ELSE 45 END"));
-    await rows(p, "session_expired_idle", 3, "2025-06-11T11:30:00Z", "5 minutes", `CASE WHEN g = 0 THEN '${B}'::uuid ELSE ('cccccccc-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid END`, idle("Admin", 35, "(ARRAY[0.58, 0.6, 2.0])[g + 1]"));
-    await rows(p, "session_expired_idle", 1, "2025-06-11T01:00:00Z", "1 hour", `'${C}'::uuid`, idle("Settings", 900, "20"));
-    await rows(p, "session_expired_idle", 1, "2025-06-08T20:00:00Z", "1 hour", `'${C}'::uuid`, idle("Settings", 900, "20")); // Sunday: outside R and this week
+    await rows(
+      p,
+      "session_expired_idle",
+      10,
+      "2025-06-11T02:00:00Z",
+      "1 hour",
+      `CASE WHEN g < 3 THEN '${A}'::uuid ELSE '${D}'::uuid END`,
+      idle("Billing", 300, "CASE WHEN g % 2 = 0 THEN 5.5 ELSE 12 END"),
+      `('5e55105e-0000-4000-8000-' || lpad((100 + g)::text, 12, '0'))::uuid`,
+    );
+    await rows(
+      p,
+      "session_expired_idle",
+      6,
+      "2025-06-09T08:00:00Z",
+      "1 hour",
+      `CASE WHEN g = 0 THEN '${B}'::uuid ELSE ('bbbbbbbb-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid END`,
+      idle("normal pages", 1800, "CASE WHEN g < 2 THEN 30.2 ELSE 45 END"),
+    );
+    await rows(
+      p,
+      "session_expired_idle",
+      3,
+      "2025-06-11T11:30:00Z",
+      "5 minutes",
+      `CASE WHEN g = 0 THEN '${B}'::uuid ELSE ('cccccccc-0000-4000-8000-' || lpad(g::text, 12, '0'))::uuid END`,
+      idle("Admin", 35, "(ARRAY[0.58, 0.6, 2.0])[g + 1]"),
+    );
+    await rows(
+      p,
+      "session_expired_idle",
+      1,
+      "2025-06-11T01:00:00Z",
+      "1 hour",
+      `'${C}'::uuid`,
+      idle("Settings", 900, "20"),
+    );
+    await rows(
+      p,
+      "session_expired_idle",
+      1,
+      "2025-06-08T20:00:00Z",
+      "1 hour",
+      `'${C}'::uuid`,
+      idle("Settings", 900, "20"),
+    ); // Sunday: outside R and this week
     await rows(p, "session_expired_idle", 7, "2025-05-01T00:00:00Z", "1 hour", "NULL", idle("Billing", 300, "5.5")); // long before R
-    await rows(p, "session_expired_absolute", 4, "2025-06-10T10:00:00Z", "1 hour", "NULL", `'{"area":"normal pages","idle_minutes":null,"budget_seconds":null}'::jsonb`);
-    await rows(p, "sessions_revoked_by_admin", 3, "2025-06-11T09:15:00Z", "1 minute", `'${D}'::uuid`, `jsonb_build_object('admin_id', '${A}', 'target_identity', '${D}')`);
+    await rows(
+      p,
+      "session_expired_absolute",
+      4,
+      "2025-06-10T10:00:00Z",
+      "1 hour",
+      "NULL",
+      `'{"area":"normal pages","idle_minutes":null,"budget_seconds":null}'::jsonb`,
+    );
+    await rows(
+      p,
+      "sessions_revoked_by_admin",
+      3,
+      "2025-06-11T09:15:00Z",
+      "1 minute",
+      `'${D}'::uuid`,
+      `jsonb_build_object('admin_id', '${A}', 'target_identity', '${D}')`,
+    );
     await rows(p, "signed_out", 5, "2025-06-09T15:00:00Z", "1 hour", `'${D}'::uuid`, `'{"page":"/dashboard"}'::jsonb`);
-    await rows(p, "session_extended", 20, "2025-06-11T03:00:00Z", "10 minutes", `'${D}'::uuid`, `'{"area":"Billing"}'::jsonb`); // noise: in no chart
+    await rows(
+      p,
+      "session_extended",
+      20,
+      "2025-06-11T03:00:00Z",
+      "10 minutes",
+      `'${D}'::uuid`,
+      `'{"area":"Billing"}'::jsonb`,
+    ); // noise: in no chart
     await rows(p, "step_up_completed", 25, "2025-06-10T00:00:00Z", "0 seconds", `'${D}'::uuid`, "'{}'::jsonb"); // 25 ties
-    await rows(p, "step_up_required", 10, "2025-06-10T05:00:00.123456Z", "1 microsecond", `'${D}'::uuid`, "'{}'::jsonb"); // 1 µs apart
+    await rows(
+      p,
+      "step_up_required",
+      10,
+      "2025-06-10T05:00:00.123456Z",
+      "1 microsecond",
+      `'${D}'::uuid`,
+      "'{}'::jsonb",
+    ); // 1 µs apart
     // Warnings for Billing sessions 100..106: 2 min before (100..102), exactly 5 min (106), 10 min (103),
     // after the expiry (105), and one for another session 1 min before 104's expiry.
     await p.query(`
@@ -111,12 +193,27 @@ describe("admin queries", () => {
     });
 
     it("per hour, and by area (idle + absolute), largest area first", async () => {
-      const { byReason, byArea } = await q.expirationsOverTime({ from: new Date("2025-06-11T00:00:00Z"), to: NOW }, "hour");
+      const { byReason, byArea } = await q.expirationsOverTime(
+        { from: new Date("2025-06-11T00:00:00Z"), to: NOW },
+        "hour",
+      );
       assert.equal(byReason.length, 12);
-      assert.deepEqual(byReason.map((b) => b.idle), [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4]);
+      assert.deepEqual(
+        byReason.map((b) => b.idle),
+        [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 4],
+      );
       assert.equal(byReason.find((b) => b.bucket === "2025-06-11T09:00:00Z")?.admin, 3);
-      assert.deepEqual(byArea.filter((a) => a.bucket === "2025-06-11T11:00:00Z").map((a) => [a.area, a.count]), [["Billing", 1], ["Admin", 3]]);
-      assert.equal(byArea.reduce((s, a) => s + a.count, 0), 14);
+      assert.deepEqual(
+        byArea.filter((a) => a.bucket === "2025-06-11T11:00:00Z").map((a) => [a.area, a.count]),
+        [
+          ["Billing", 1],
+          ["Admin", 3],
+        ],
+      );
+      assert.equal(
+        byArea.reduce((s, a) => s + a.count, 0),
+        14,
+      );
       const days = await q.expirationsOverTime(R, "day");
       assert.deepEqual(
         days.byArea.map((a) => [a.area, a.bucket.slice(0, 10), a.count, a.areaTotal]),
@@ -135,11 +232,17 @@ describe("admin queries", () => {
       assert.equal(bins.length, 46);
       const nonZero = Object.fromEntries(bins.filter((b) => b.count > 0).map((b) => [b.fromMinutes, b.count]));
       assert.deepEqual(nonZero, { 0: 2, 2: 1, 5: 5, 12: 5, 20: 1, 30: 2, 45: 4 });
-      assert.equal(bins.reduce((s, b) => s + b.count, 0), 20);
+      assert.equal(
+        bins.reduce((s, b) => s + b.count, 0),
+        20,
+      );
       const capped = await q.idleMinutesDistribution(R, { maxBins: 40 });
       assert.deepEqual(capped.at(-1), { fromMinutes: 40, toMinutes: null, count: 4 });
       const wide = await q.idleMinutesDistribution(R, { widthMinutes: 15 });
-      assert.deepEqual(wide.map((b) => b.count), [13, 1, 2, 4]);
+      assert.deepEqual(
+        wide.map((b) => b.count),
+        [13, 1, 2, 4],
+      );
     });
 
     it("friction: expired within N minutes after a warning for the same session", async () => {
@@ -191,7 +294,12 @@ describe("admin queries", () => {
   describe("keyset pagination", () => {
     const cases: { name: string; filters: Filters; where: string; values: unknown[] }[] = [
       { name: "no filter", filters: NO_FILTER, where: "true", values: [] },
-      { name: "one type", filters: { ...NO_FILTER, types: ["step_up_completed"] }, where: "event_type = 'step_up_completed'", values: [] },
+      {
+        name: "one type",
+        filters: { ...NO_FILTER, types: ["step_up_completed"] },
+        where: "event_type = 'step_up_completed'",
+        values: [],
+      },
       {
         name: "three types (merged range scans)",
         filters: { ...NO_FILTER, types: ["step_up_completed", "step_up_required", "session_expired_idle"] },
@@ -199,12 +307,25 @@ describe("admin queries", () => {
         values: [],
       },
       { name: "a user", filters: { ...NO_FILTER, identityId: D }, where: "identity_id = $1", values: [D] },
-      { name: "a user and two types", filters: { ...NO_FILTER, identityId: D, types: ["step_up_completed", "signed_out"] }, where: "identity_id = $1 AND event_type IN ('step_up_completed', 'signed_out')", values: [D] },
-      { name: "a time range", filters: { ...NO_FILTER, from: new Date("2025-06-10T00:00:00Z"), to: new Date("2025-06-11T03:00:00Z") }, where: "created_at >= '2025-06-10T00:00:00Z' AND created_at < '2025-06-11T03:00:00Z'", values: [] },
+      {
+        name: "a user and two types",
+        filters: { ...NO_FILTER, identityId: D, types: ["step_up_completed", "signed_out"] },
+        where: "identity_id = $1 AND event_type IN ('step_up_completed', 'signed_out')",
+        values: [D],
+      },
+      {
+        name: "a time range",
+        filters: { ...NO_FILTER, from: new Date("2025-06-10T00:00:00Z"), to: new Date("2025-06-11T03:00:00Z") },
+        where: "created_at >= '2025-06-10T00:00:00Z' AND created_at < '2025-06-11T03:00:00Z'",
+        values: [],
+      },
     ];
     for (const c of cases) {
       it(`${c.name}: every row exactly once, newest first, across pages of 7`, async () => {
-        const { rows: expected } = await db.pool.query<{ id: string }>(`SELECT id::text FROM security_audit WHERE ${c.where} ORDER BY created_at DESC, id DESC`, c.values);
+        const { rows: expected } = await db.pool.query<{ id: string }>(
+          `SELECT id::text FROM security_audit WHERE ${c.where} ORDER BY created_at DESC, id DESC`,
+          c.values,
+        );
         assert.ok(expected.length > 7, `${expected.length} rows: more than one page`);
         const seen: string[] = [];
         let cursor: string | null = null;
@@ -216,7 +337,10 @@ describe("admin queries", () => {
           cursor = page.nextCursor;
           pages += 1;
         } while (cursor && pages < 100);
-        assert.deepEqual(seen, expected.map((r) => r.id));
+        assert.deepEqual(
+          seen,
+          expected.map((r) => r.id),
+        );
         assert.equal(new Set(seen).size, seen.length, "no row twice");
         assert.equal(pages, Math.ceil(expected.length / 7));
       });
@@ -228,26 +352,66 @@ describe("admin queries", () => {
 
     it("a page carries created_at to the microsecond", async () => {
       const page = await q.auditPage({ ...NO_FILTER, types: ["step_up_required"] }, null, 3);
-      assert.deepEqual(page.rows.map((r) => r.createdAt), ["2025-06-10T05:00:00.123465Z", "2025-06-10T05:00:00.123464Z", "2025-06-10T05:00:00.123463Z"]);
+      assert.deepEqual(
+        page.rows.map((r) => r.createdAt),
+        ["2025-06-10T05:00:00.123465Z", "2025-06-10T05:00:00.123464Z", "2025-06-10T05:00:00.123463Z"],
+      );
     });
   });
 
   describe("CSV export", () => {
     before(async () => {
-      await rows(db.pool, "billing_details_changed", 1, "2025-06-11T06:00:00Z", "1 second", `'${H}'::uuid`, `jsonb_build_object('page', '=HYPERLINK("http://evil.example","x")', 'area', 'a,b', 'note', E'line1\\nline2')`);
-      await rows(db.pool, "billing_details_changed", 1, "2025-06-11T06:00:01Z", "1 second", `'${H}'::uuid`, `jsonb_build_object('page', '+1', 'area', 'say "hi"')`);
-      await rows(db.pool, "billing_details_changed", 1, "2025-06-11T06:00:02Z", "1 second", `'${H}'::uuid`, `jsonb_build_object('page', '@SUM(A1)', 'area', '-1')`);
+      await rows(
+        db.pool,
+        "billing_details_changed",
+        1,
+        "2025-06-11T06:00:00Z",
+        "1 second",
+        `'${H}'::uuid`,
+        `jsonb_build_object('page', '=HYPERLINK("http://evil.example","x")', 'area', 'a,b', 'note', E'line1\\nline2')`,
+      );
+      await rows(
+        db.pool,
+        "billing_details_changed",
+        1,
+        "2025-06-11T06:00:01Z",
+        "1 second",
+        `'${H}'::uuid`,
+        `jsonb_build_object('page', '+1', 'area', 'say "hi"')`,
+      );
+      await rows(
+        db.pool,
+        "billing_details_changed",
+        1,
+        "2025-06-11T06:00:02Z",
+        "1 second",
+        `'${H}'::uuid`,
+        `jsonb_build_object('page', '@SUM(A1)', 'area', '-1')`,
+      );
     });
 
     it("quotes commas, quotes and newlines, and neutralises formulas", async () => {
       const text = await new Response(q.streamAuditCsv({ ...NO_FILTER, identityId: H }, { pageSize: 2 })).text();
       const [header, ...body] = parseCsv(text);
-      assert.deepEqual(header, ["id", "created_at", "event_type", "identity_id", "session_id", "area", "page", "metadata"]);
+      assert.deepEqual(header, [
+        "id",
+        "created_at",
+        "event_type",
+        "identity_id",
+        "session_id",
+        "area",
+        "page",
+        "metadata",
+      ]);
       assert.equal(body.length, 3);
       assert.ok(body.every((r) => r.length === 8));
       const [third, second, first] = body as [string[], string[], string[]];
       assert.deepEqual([first[5], first[6]], ["a,b", `'=HYPERLINK("http://evil.example","x")`]);
-      assert.deepEqual(JSON.parse(first[7] ?? ""), { page: '=HYPERLINK("http://evil.example","x")', area: "a,b", note: "line1\nline2" });
+      assert.deepEqual(JSON.parse(first[7] ?? ""), {
+        page: '=HYPERLINK("http://evil.example","x")',
+        area: "a,b",
+        note: "line1\nline2",
+      });
       assert.deepEqual([second[5], second[6]], ['say "hi"', "'+1"]);
       assert.deepEqual([third[5], third[6]], ["'-1", "'@SUM(A1)"]);
       assert.equal(first[1], "2025-06-11T06:00:00.000000Z");
@@ -255,7 +419,12 @@ describe("admin queries", () => {
 
     it("streams page by page (one query per pull) and exports every filtered row once", async () => {
       let queries = 0;
-      const counting = { query: ((...args: Parameters<pg.Pool["query"]>) => ((queries += 1), db.pool.query(...args))) as pg.Pool["query"] };
+      const counting = {
+        query: ((...args: Parameters<pg.Pool["query"]>) => (
+          (queries += 1),
+          db.pool.query(...args)
+        )) as pg.Pool["query"],
+      };
       const stream = q.streamAuditCsv({ ...NO_FILTER, identityId: D }, { pageSize: 5, client: counting });
       const reader = stream.getReader();
       await reader.read(); // header
@@ -263,7 +432,10 @@ describe("admin queries", () => {
       assert.ok(queries <= 2, `read ahead at most one page (${queries} queries)`);
       let text = "";
       for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
-      const { rows: all } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM security_audit WHERE identity_id = $1", [D]);
+      const { rows: all } = await db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM security_audit WHERE identity_id = $1",
+        [D],
+      );
       const n = all[0]?.n ?? 0;
       assert.equal(queries, Math.ceil(n / 5));
       const ids = parseCsv(text).map((r) => r[0]);
@@ -277,7 +449,11 @@ describe("admin queries", () => {
       const user = await createUser();
       assert.equal(await identityIdFor({ email: user.email }), user.id);
       assert.equal(await identityIdFor({ email: "nobody-here@example.com" }), null);
-      assert.equal(await identityIdFor({ identityId: H }), H, "an id is taken as given (deleted users keep their trail)");
+      assert.equal(
+        await identityIdFor({ identityId: H }),
+        H,
+        "an id is taken as given (deleted users keep their trail)",
+      );
     });
 
     it("ending a user's sessions marks their live rows (reason admin), not newer or other users' sessions", async () => {
@@ -294,8 +470,13 @@ describe("admin queries", () => {
       await insert(SID(3), A, "2025-06-11T12:00:05Z", null); // signed in again after the revocation: stays live
       await insert(SID(4), B, "2025-06-11T11:59:00Z", null); // someone else
       assert.equal(await markIdentitySessionsEnded(db.pool, A, revokedAt), 1);
-      const { rows: state } = await db.pool.query<{ session_id: string; end_reason: string | null }>("SELECT session_id, end_reason FROM session_activity ORDER BY session_id");
-      assert.deepEqual(state.map((r) => r.end_reason), ["admin", "manual", null, null]);
+      const { rows: state } = await db.pool.query<{ session_id: string; end_reason: string | null }>(
+        "SELECT session_id, end_reason FROM session_activity ORDER BY session_id",
+      );
+      assert.deepEqual(
+        state.map((r) => r.end_reason),
+        ["admin", "manual", null, null],
+      );
     });
   });
 
@@ -330,11 +511,16 @@ describe("admin queries", () => {
     type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; Plans?: PlanNode[] };
     const nodesOf = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodesOf)];
     async function assertIndexed(name: string, text: string, values: unknown[]) {
-      const { rows: plan } = await db.pool.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(`EXPLAIN (FORMAT JSON) ${text}`, values);
+      const { rows: plan } = await db.pool.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
+        `EXPLAIN (FORMAT JSON) ${text}`,
+        values,
+      );
       const nodes = nodesOf(plan[0]!["QUERY PLAN"][0]!.Plan);
       const seq = nodes.filter((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === "security_audit");
       assert.equal(seq.length, 0, `${name}: no Seq Scan on security_audit`);
-      const used = nodes.map((n) => n["Index Name"]).filter((i): i is string => typeof i === "string" && i.startsWith("security_audit_"));
+      const used = nodes
+        .map((n) => n["Index Name"])
+        .filter((i): i is string => typeof i === "string" && i.startsWith("security_audit_"));
       assert.ok(used.length > 0, `${name}: uses an index (${nodes.map((n) => n["Node Type"]).join(", ")})`);
       return [...new Set(used)].join(", ");
     }
@@ -359,8 +545,14 @@ describe("admin queries", () => {
     }
 
     const pages: { name: string; filters: Filters }[] = [
-      { name: "type=session_expired_idle, 30 days", filters: { types: ["session_expired_idle"], identityId: null, ...MONTH } },
-      { name: "3 types", filters: { ...NO_FILTER, types: ["session_expired_idle", "signed_out", "sessions_revoked_by_admin"] } },
+      {
+        name: "type=session_expired_idle, 30 days",
+        filters: { types: ["session_expired_idle"], identityId: null, ...MONTH },
+      },
+      {
+        name: "3 types",
+        filters: { ...NO_FILTER, types: ["session_expired_idle", "signed_out", "sessions_revoked_by_admin"] },
+      },
       { name: "one user", filters: { ...NO_FILTER, identityId: USER } },
       { name: "one user + type", filters: { ...NO_FILTER, identityId: USER, types: ["session_extended"] } },
       { name: "no filter", filters: NO_FILTER },
@@ -382,7 +574,8 @@ describe("admin queries", () => {
     }
 
     it("charts and insights over 7 days: index scans; timed (and 30 days timed)", async () => {
-      const { IDLE_MINUTES_SQL, AFTER_WARNING_SQL, REPEAT_IDLERS_SQL, JUST_PAST_BUDGET_SQL } = await import("../../lib/admin/insights");
+      const { IDLE_MINUTES_SQL, AFTER_WARNING_SQL, REPEAT_IDLERS_SQL, JUST_PAST_BUDGET_SQL } =
+        await import("../../lib/admin/insights");
       const span = [WEEK.from.toISOString(), WEEK.to.toISOString()];
       await assertIndexed("by reason", q.EXPIRATIONS_BY_REASON_SQL, [...span, "day"]);
       await assertIndexed("by area", q.EXPIRATIONS_BY_AREA_SQL, [...span, "day"]);
@@ -398,8 +591,16 @@ describe("admin queries", () => {
         "SELECT count(*)::int AS n FROM security_audit WHERE event_type = 'session_expired_idle' AND created_at >= $1 AND created_at < $2",
         span,
       );
-      assert.equal(over.byReason.reduce((s, b) => s + b.idle, 0), direct[0]?.n, "the chart counts what is there");
-      for (const [label, range, bucket] of [["7 days, per day", WEEK, "day"], ["24 h, per hour", { from: WEEK.from, to: new Date("2024-03-02T00:00:00Z") }, "hour"], ["30 days, per day", MONTH, "day"]] as const) {
+      assert.equal(
+        over.byReason.reduce((s, b) => s + b.idle, 0),
+        direct[0]?.n,
+        "the chart counts what is there",
+      );
+      for (const [label, range, bucket] of [
+        ["7 days, per day", WEEK, "day"],
+        ["24 h, per hour", { from: WEEK.from, to: new Date("2024-03-02T00:00:00Z") }, "hour"],
+        ["30 days, per day", MONTH, "day"],
+      ] as const) {
         await time(`expirations over time (${label})`, () => q.expirationsOverTime(range, bucket));
         await time(`idle minutes histogram (${label})`, () => q.idleMinutesDistribution(range));
         await time(`friction insights (${label})`, () => q.frictionInsights(range, { now: range.to }));
@@ -412,12 +613,14 @@ describe("admin queries", () => {
       const text = await new Response(q.streamAuditCsv(filters)).text();
       const ms = performance.now() - started;
       const lines = text.split("\r\n").length - 2; // header, trailing ""
-      const { rows: direct } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM security_audit WHERE event_type = 'session_expired_idle' AND created_at >= $1 AND created_at < $2", [
-        WEEK.from,
-        WEEK.to,
-      ]);
+      const { rows: direct } = await db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM security_audit WHERE event_type = 'session_expired_idle' AND created_at >= $1 AND created_at < $2",
+        [WEEK.from, WEEK.to],
+      );
       assert.equal(lines, direct[0]?.n);
-      console.log(`# 1M rows: CSV export, ${lines} rows (${(text.length / 1e6).toFixed(1)} MB), pages of 1000: ${ms.toFixed(0)} ms`);
+      console.log(
+        `# 1M rows: CSV export, ${lines} rows (${(text.length / 1e6).toFixed(1)} MB), pages of 1000: ${ms.toFixed(0)} ms`,
+      );
     });
   });
 });

@@ -29,14 +29,19 @@ describe("migrations on a scratch database", () => {
 
   it("fails loudly (rejects) when the database does not exist", async () => {
     const missing = Object.assign(new URL(base), { pathname: "/no_such_database_xyz" }).toString();
-    await assert.rejects(migrate(missing, () => undefined), /does not exist/);
+    await assert.rejects(
+      migrate(missing, () => undefined),
+      /does not exist/,
+    );
   });
 
   it("security_audit is append-only: UPDATE, DELETE and TRUNCATE are refused", async () => {
     const client = new pg.Client({ connectionString: scratchUrl });
     await client.connect();
     try {
-      await client.query("INSERT INTO security_audit (event_type, metadata) VALUES ('signed_out', '{\"by\":\"test\"}')");
+      await client.query(
+        "INSERT INTO security_audit (event_type, metadata) VALUES ('signed_out', '{\"by\":\"test\"}')",
+      );
       await assert.rejects(client.query("UPDATE security_audit SET event_type = 'x_y'"), /append-only/);
       await assert.rejects(client.query("DELETE FROM security_audit"), /append-only/);
       await assert.rejects(client.query("TRUNCATE security_audit"), /append-only/);
@@ -51,7 +56,9 @@ describe("migrations on a scratch database", () => {
     const client = new pg.Client({ connectionString: scratchUrl });
     await client.connect();
     try {
-      const { rows } = await client.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE tablename = 'security_audit'");
+      const { rows } = await client.query<{ indexdef: string }>(
+        "SELECT indexdef FROM pg_indexes WHERE tablename = 'security_audit'",
+      );
       const defs = rows.map((r) => r.indexdef).join("\n");
       assert.match(defs, /\(event_type, created_at DESC/);
       assert.match(defs, /\(identity_id, created_at DESC/);

@@ -33,7 +33,10 @@ async function walk(start: string, opts: { fixed?: string; jar?: Jar } = {}): Pr
   let url = new URL(start, APP_URL).toString();
   for (let i = 0; i < CAP; i++) {
     const cookie = opts.jar ? opts.jar.header() : (opts.fixed ?? "");
-    const response = await fetch(url, { redirect: "manual", headers: { accept: "text/html", ...(cookie ? { cookie } : {}) } });
+    const response = await fetch(url, {
+      redirect: "manual",
+      headers: { accept: "text/html", ...(cookie ? { cookie } : {}) },
+    });
     opts.jar?.absorb(response);
     const location = response.headers.get("location");
     if (response.status >= 300 && response.status < 400 && location) {
@@ -50,7 +53,9 @@ async function walk(start: string, opts: { fixed?: string; jar?: Jar } = {}): Pr
 let kratosDb: pg.Pool;
 
 async function flowsWith(table: string, probe: string): Promise<number> {
-  const { rows } = await kratosDb.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE request_url LIKE $1`, [`%${probe}%`]);
+  const { rows } = await kratosDb.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE request_url LIKE $1`, [
+    `%${probe}%`,
+  ]);
   return Number(rows[0]?.n);
 }
 
@@ -90,7 +95,10 @@ describe("a CSRF failure restarts a Kratos flow at most once", () => {
     assert.equal(w.status, 200, `stopped: ${cookieless(w)}`);
     assert.match(w.body, COOKIES_OFF);
     assert.ok(w.hops.length <= 4, cookieless(w));
-    assert.ok(w.hops.every((h) => !h.startsWith(KRATOS_PUBLIC_URL)), `went to Kratos: ${cookieless(w)}`);
+    assert.ok(
+      w.hops.every((h) => !h.startsWith(KRATOS_PUBLIC_URL)),
+      `went to Kratos: ${cookieless(w)}`,
+    );
   });
 
   for (const kind of ["registration", "recovery", "verification"] as const) {
@@ -110,7 +118,11 @@ describe("a CSRF failure restarts a Kratos flow at most once", () => {
     assert.equal(w.status, 200, `stopped: ${cookieless(w)}`);
     assert.doesNotMatch(w.body, COOKIES_OFF);
     assert.match(w.body, /name="identifier"/);
-    assert.equal(w.hops.filter((h) => h.startsWith(`${KRATOS_PUBLIC_URL}/self-service/login/browser`)).length, 1, cookieless(w));
+    assert.equal(
+      w.hops.filter((h) => h.startsWith(`${KRATOS_PUBLIC_URL}/self-service/login/browser`)).length,
+      1,
+      cookieless(w),
+    );
     // Within the marker's lifetime a second CSRF failure shows the page instead of restarting again: what
     // bounds a client that keeps the app's cookie but drops Kratos' one.
     const again = await walk(`/login?flow=${await foreignFlow("login")}`, { jar });

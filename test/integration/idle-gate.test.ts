@@ -7,7 +7,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Jar, eventually, hit, sleep } from "../helpers/http";
 import { extraAppPort, startApp, type AppInstance } from "../helpers/processes";
-import { KRATOS_PUBLIC_URL, auditRows, createUser, scratchDatabase, sessionIdOf, signIn, whoamiStatus } from "../helpers/stack";
+import {
+  KRATOS_PUBLIC_URL,
+  auditRows,
+  createUser,
+  scratchDatabase,
+  sessionIdOf,
+  signIn,
+  whoamiStatus,
+} from "../helpers/stack";
 
 const POLICY = {
   idleDesktopSeconds: 6,
@@ -35,7 +43,11 @@ describe("idle gate (app instance with budgets in seconds)", () => {
   before(async () => {
     db = await scratchDatabase("app_it_gate");
     // The sweeper is off here: these tests pin what the gate itself does.
-    app = await startApp({ port: extraAppPort(1), policy: POLICY, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } });
+    app = await startApp({
+      port: extraAppPort(1),
+      policy: POLICY,
+      env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" },
+    });
   });
   after(async () => {
     await app?.stop();
@@ -90,7 +102,10 @@ describe("idle gate (app instance with budgets in seconds)", () => {
     assert.equal(await whoamiStatus(kratosCookie), 200, "a step-up keeps the session");
 
     // Re-authenticate (Kratos login with refresh=true on the same session), then billing opens.
-    const refreshed = await signIn({ email: (await userOf(kratosCookie)).email, password: "integration-passphrase-42" }, { refresh: true, cookie: kratosCookie });
+    const refreshed = await signIn(
+      { email: (await userOf(kratosCookie)).email, password: "integration-passphrase-42" },
+      { refresh: true, cookie: kratosCookie },
+    );
     const jar2 = new Jar(`${refreshed}; idle_act=${jar.get("idle_act")}`);
     assert.equal(await sessionIdOf(refreshed), sessionId, "refresh keeps the session id");
     assert.equal((await hit(app.url, "/billing", jar2)).status, 200);
@@ -102,12 +117,18 @@ describe("idle gate (app instance with budgets in seconds)", () => {
   });
 
   it("absolute expiry: past the absolute deadline the session ends whatever the activity", async () => {
-    const short = await startApp({ port: extraAppPort(2), policy: { ...POLICY, absoluteSeconds: 4 }, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } });
+    const short = await startApp({
+      port: extraAppPort(2),
+      policy: { ...POLICY, absoluteSeconds: 4 },
+      env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" },
+    });
     try {
       const { jar, sessionId, kratosCookie } = await signedInJar();
       // Timed from Kratos' authenticated_at, as the gate does. An answer that came back before the deadline
       // was judged before it, so it must be a 200; one answered later may rightly be either (a busy machine).
-      const whoami = (await (await fetch(`${KRATOS_PUBLIC_URL}/sessions/whoami`, { headers: { cookie: kratosCookie } })).json()) as { authenticated_at: string };
+      const whoami = (await (
+        await fetch(`${KRATOS_PUBLIC_URL}/sessions/whoami`, { headers: { cookie: kratosCookie } })
+      ).json()) as { authenticated_at: string };
       const deadline = Date.parse(whoami.authenticated_at) + 4_000;
       let within = 0;
       while (Date.now() < deadline) {
@@ -117,7 +138,10 @@ describe("idle gate (app instance with budgets in seconds)", () => {
         within += 1;
         await sleep(700);
       }
-      assert.ok(within >= 2, `only ${within} answers came back within the 4 s deadline: the machine was too busy to show this`);
+      assert.ok(
+        within >= 2,
+        `only ${within} answers came back within the 4 s deadline: the machine was too busy to show this`,
+      );
       await sleep(Math.max(0, deadline + 1_000 - Date.now()));
       const ended = await hit(short.url, "/dashboard", jar);
       assert.equal(new URL(ended.location ?? "", short.url).searchParams.get("reason"), "absolute");
@@ -166,7 +190,8 @@ describe("idle gate (app instance with budgets in seconds)", () => {
     const headers = { rsc: "1", "next-router-prefetch": "1" };
     let prefetch = await hit(app.url, "/dashboard?_rsc=abc", jar, { headers });
     // Next answers 307 to the canonical `_rsc` cache-buster first; follow it like the router does.
-    if (prefetch.status === 307 && prefetch.location) prefetch = await hit(app.url, prefetch.location, jar, { headers });
+    if (prefetch.status === 307 && prefetch.location)
+      prefetch = await hit(app.url, prefetch.location, jar, { headers });
     assert.equal(prefetch.status, 200);
     assert.match(prefetch.headers.get("content-type") ?? "", /text\/x-component/, "an RSC prefetch payload");
     await sleep(3_000); // 7 s since the last real activity: past the 6 s budget
@@ -198,23 +223,45 @@ describe("idle gate (app instance with budgets in seconds)", () => {
     const sentBefore = new Jar(jar.header()); // what a poll in another tab carried, sent before the heartbeat's answer
     await sleep(2_000); // past revalidateSeconds: that poll asks Kratos again
     const beatAt = Date.now();
-    const beat = await hit(app.url, "/api/session/activity", jar, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const beat = await hit(app.url, "/api/session/activity", jar, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     assert.equal(beat.status, 200, beat.body);
     const afterBeat = jar.get("idle_act");
     assert.notEqual(afterBeat, sentBefore.get("idle_act"), "the heartbeat issued a newer record");
 
     const poll = await hit(app.url, "/api/session", sentBefore);
     assert.equal(poll.status, 200, poll.body);
-    assert.equal(poll.headers.getSetCookie().filter((c) => c.startsWith("idle_act=")).length, 0, "the poll's answer carries no (older) record");
+    assert.equal(
+      poll.headers.getSetCookie().filter((c) => c.startsWith("idle_act=")).length,
+      0,
+      "the poll's answer carries no (older) record",
+    );
 
     // Had the browser kept the older record anyway (another path, another instance), the server's own last
     // activity still counts before anything ends: 6.5 s after the page view, 4.5 s after the heartbeat (budget 6 s).
-    await eventually(async () => ((await db.pool.query("SELECT 1 FROM session_activity WHERE session_id = $1 AND last_activity_at >= to_timestamp($2::float8 / 1000)", [sessionId, beatAt])).rowCount ? true : undefined), 3_000);
+    await eventually(
+      async () =>
+        (
+          await db.pool.query(
+            "SELECT 1 FROM session_activity WHERE session_id = $1 AND last_activity_at >= to_timestamp($2::float8 / 1000)",
+            [sessionId, beatAt],
+          )
+        ).rowCount
+          ? true
+          : undefined,
+      3_000,
+    );
     await sleep(beatAt + 4_500 - Date.now());
     const late = await hit(app.url, "/api/session", sentBefore);
     assert.equal(late.status, 200, `the older record alone would have ended the session: ${late.body}`);
     const status = JSON.parse(late.body) as { idleExpiresAt: number; serverNow: number };
-    assert.ok(status.idleExpiresAt - status.serverNow > 0 && status.idleExpiresAt - status.serverNow <= 2_500, `the deadline is the heartbeat's: ${late.body}`);
+    assert.ok(
+      status.idleExpiresAt - status.serverNow > 0 && status.idleExpiresAt - status.serverNow <= 2_500,
+      `the deadline is the heartbeat's: ${late.body}`,
+    );
     assert.equal((await hit(app.url, "/dashboard", jar)).status, 200, "and the browser's newer record goes on");
     assert.equal((await auditRows(db.pool, sessionId)).length, 0, "nothing ended");
   });
@@ -233,7 +280,11 @@ describe("idle gate (app instance with budgets in seconds)", () => {
       { body: "{}", status: 415, type: "text/plain" },
     ];
     for (const c of cases) {
-      const response = await hit(app.url, "/api/session/activity", jar, { method: "POST", headers: { "content-type": c.type ?? "application/json" }, body: c.body });
+      const response = await hit(app.url, "/api/session/activity", jar, {
+        method: "POST",
+        headers: { "content-type": c.type ?? "application/json" },
+        body: c.body,
+      });
       assert.equal(response.status, c.status, `${c.body.slice(0, 40)} -> ${response.status} ${response.body}`);
       assert.ok(JSON.parse(response.body).message, "says what was wrong");
     }

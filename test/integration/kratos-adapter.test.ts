@@ -39,7 +39,12 @@ describe("Kratos adapter against the real Kratos v1.3.1", () => {
     const result = await whoami(await signIn(user));
     assert.equal(result.status, "ok");
     if (result.status !== "ok") return;
-    const policySeconds = Number(execFileSync("node", ["--import", "tsx", "scripts/print-policy.ts", "absolute"]).toString().trim().replace(/s$/, ""));
+    const policySeconds = Number(
+      execFileSync("node", ["--import", "tsx", "scripts/print-policy.ts", "absolute"])
+        .toString()
+        .trim()
+        .replace(/s$/, ""),
+    );
     const lifespan = (result.session.expiresAt - result.session.authenticatedAt) / 1000;
     assert.ok(Math.abs(lifespan - policySeconds) < 2, `Kratos lifespan ${lifespan}s vs policy ${policySeconds}s`);
   });

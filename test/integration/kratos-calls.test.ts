@@ -34,7 +34,9 @@ describe("Kratos calls under steady browsing", () => {
   });
 
   it(`whoami at most once per ${REVALIDATE} s per session (${SESSIONS} sessions, 1 request/s, ${SECONDS} s)`, async () => {
-    const jars = await Promise.all(Array.from({ length: SESSIONS }, async () => new Jar(await signIn(await createUser()))));
+    const jars = await Promise.all(
+      Array.from({ length: SESSIONS }, async () => new Jar(await signIn(await createUser()))),
+    );
     proxy.reset();
     const started = Date.now();
     let requests = 0;
@@ -54,7 +56,9 @@ describe("Kratos calls under steady browsing", () => {
     const elapsedMin = (Date.now() - started) / 60_000;
     const whoami = proxy.count("/sessions/whoami");
     const perSessionPerMinute = whoami / SESSIONS / elapsedMin;
-    console.log(`# whoami calls: ${whoami} for ${SESSIONS} sessions x ${requests} requests -> ${perSessionPerMinute.toFixed(2)} per session per minute (revalidate ${REVALIDATE} s)`);
+    console.log(
+      `# whoami calls: ${whoami} for ${SESSIONS} sessions x ${requests} requests -> ${perSessionPerMinute.toFixed(2)} per session per minute (revalidate ${REVALIDATE} s)`,
+    );
     // First check at t=0, then one per interval: ceil(elapsed / interval) + 1 at most per session.
     const bound = Math.ceil((SECONDS + 1) / REVALIDATE) + 1;
     assert.ok(whoami <= SESSIONS * bound, `${whoami} > ${SESSIONS * bound}`);

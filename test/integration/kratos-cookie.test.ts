@@ -14,11 +14,21 @@ import { createUser, KRATOS_PUBLIC_URL, type TestUser } from "../helpers/stack";
 async function sessionSetCookie(publicUrl: string, user: TestUser): Promise<string> {
   const init = await fetch(`${publicUrl}/self-service/login/browser`, { headers: { accept: "application/json" } });
   assert.equal(init.status, 200, await init.clone().text());
-  const flow = (await init.json()) as { id: string; ui: { nodes: { attributes: { name?: string; value?: string } }[] } };
+  const flow = (await init.json()) as {
+    id: string;
+    ui: { nodes: { attributes: { name?: string; value?: string } }[] };
+  };
   const csrf = flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value;
   const submit = await fetch(`${publicUrl}/self-service/login?flow=${flow.id}`, {
     method: "POST",
-    headers: { accept: "application/json", "content-type": "application/json", cookie: init.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") },
+    headers: {
+      accept: "application/json",
+      "content-type": "application/json",
+      cookie: init.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; "),
+    },
     body: JSON.stringify({ method: "password", identifier: user.email, password: user.password, csrf_token: csrf }),
   });
   assert.equal(submit.status, 200, await submit.clone().text());
@@ -35,7 +45,9 @@ describe("Kratos session cookie persistence per preset", () => {
 
   before(async () => {
     const { publicPort, adminPort } = extraKratosPorts();
-    shared = kratosInstance(publicPort, adminPort, `http://localhost:${extraAppPort(3)}`, { IDLE_POLICY_PRESET: "banking" });
+    shared = kratosInstance(publicPort, adminPort, `http://localhost:${extraAppPort(3)}`, {
+      IDLE_POLICY_PRESET: "banking",
+    });
     [user] = await Promise.all([createUser("user"), shared.start()]);
   });
   after(async () => {
@@ -49,7 +61,15 @@ describe("Kratos session cookie persistence per preset", () => {
 
   it("banking preset: a browser-session cookie (no Expires, no Max-Age)", async () => {
     const line = await sessionSetCookie(shared.publicUrl, user);
-    reportFigure("kratos-cookie", "banking preset session cookie attributes", line.split(";").slice(1).map((a) => a.trim().split("=")[0]).join(", "));
+    reportFigure(
+      "kratos-cookie",
+      "banking preset session cookie attributes",
+      line
+        .split(";")
+        .slice(1)
+        .map((a) => a.trim().split("=")[0])
+        .join(", "),
+    );
     assert.ok(!persistent(line), `expected no Expires and no Max-Age: ${line.replace(/=[^;]+/, "=…")}`);
   });
 });

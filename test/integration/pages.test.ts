@@ -29,7 +29,10 @@ describe("protected pages through the running app", () => {
 
   it("/login sends the browser to Kratos with the return_to made absolute, or dropped when foreign", async () => {
     const ok = await get("/login?return_to=%2Fbilling");
-    assert.equal(new URL(ok.headers.get("location") ?? "").searchParams.get("return_to"), `${new URL(APP_URL).origin}/billing`);
+    assert.equal(
+      new URL(ok.headers.get("location") ?? "").searchParams.get("return_to"),
+      `${new URL(APP_URL).origin}/billing`,
+    );
     for (const evil of ["//evil.example", "https://evil.example/x", "/%5Cevil.example", "javascript:alert(1)"]) {
       const response = await get(`/login?return_to=${encodeURIComponent(evil)}`);
       const returnTo = new URL(response.headers.get("location") ?? "").searchParams.get("return_to") ?? "";

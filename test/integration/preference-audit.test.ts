@@ -27,17 +27,35 @@ after(async () => {
 });
 
 const rowsOf = async (identityId: string): Promise<PreferenceRow[]> =>
-  (await db.query<PreferenceRow>("SELECT metadata FROM security_audit WHERE event_type = 'idle_preference_changed' AND identity_id = $1 ORDER BY id", [identityId])).rows;
+  (
+    await db.query<PreferenceRow>(
+      "SELECT metadata FROM security_audit WHERE event_type = 'idle_preference_changed' AND identity_id = $1 ORDER BY id",
+      [identityId],
+    )
+  ).rows;
 
 /** Saves the profile through Kratos' browser settings flow (JSON), the way its own form would. */
-async function saveProfileInKratos(cookie: string, user: TestUser, traits: { name: string; idle_timeout_minutes?: number }): Promise<void> {
-  const init = await fetch(`${KRATOS_PUBLIC_URL}/self-service/settings/browser`, { headers: { accept: "application/json", cookie } });
+async function saveProfileInKratos(
+  cookie: string,
+  user: TestUser,
+  traits: { name: string; idle_timeout_minutes?: number },
+): Promise<void> {
+  const init = await fetch(`${KRATOS_PUBLIC_URL}/self-service/settings/browser`, {
+    headers: { accept: "application/json", cookie },
+  });
   assert.equal(init.status, 200, `settings flow: ${init.status}`);
-  const flow = (await init.json()) as { id: string; ui: { nodes: { attributes: { name?: string; value?: string } }[] } };
+  const flow = (await init.json()) as {
+    id: string;
+    ui: { nodes: { attributes: { name?: string; value?: string } }[] };
+  };
   const csrf = flow.ui.nodes.find((n) => n.attributes.name === "csrf_token")?.attributes.value;
   const submit = await fetch(`${KRATOS_PUBLIC_URL}/self-service/settings?flow=${flow.id}`, {
     method: "POST",
-    headers: { accept: "application/json", "content-type": "application/json", cookie: [cookie, ...cookiesFrom(init)].join("; ") },
+    headers: {
+      accept: "application/json",
+      "content-type": "application/json",
+      cookie: [cookie, ...cookiesFrom(init)].join("; "),
+    },
     body: JSON.stringify({ method: "profile", csrf_token: csrf, traits: { email: user.email, ...traits } }),
   });
   assert.equal(submit.status, 200, `settings submit: ${await submit.text()}`);
@@ -48,14 +66,20 @@ describe("the idle-timeout trait changed through Kratos' own settings flow", () 
     const user = await createUser();
     const cookie = await signIn(user);
     await saveProfileInKratos(cookie, user, { name: "First", idle_timeout_minutes: 15 });
-    const first = await eventually(async () => ((await rowsOf(user.id)).length === 1 ? rowsOf(user.id) : undefined), 10_000);
+    const first = await eventually(
+      async () => ((await rowsOf(user.id)).length === 1 ? rowsOf(user.id) : undefined),
+      10_000,
+    );
     assert.deepEqual(first[0]!.metadata, { from: null, to: 15, via: "kratos_settings_flow", from_known: false });
 
     await saveProfileInKratos(cookie, user, { name: "Renamed", idle_timeout_minutes: 15 });
     await saveProfileInKratos(cookie, user, { name: "Renamed", idle_timeout_minutes: 60 });
     // The hooks are answered in order by one instance, so once the second change's row is there the
     // name-only save between them has been handled: it added nothing.
-    const rows = await eventually(async () => ((await rowsOf(user.id)).length >= 2 ? rowsOf(user.id) : undefined), 10_000);
+    const rows = await eventually(
+      async () => ((await rowsOf(user.id)).length >= 2 ? rowsOf(user.id) : undefined),
+      10_000,
+    );
     assert.deepEqual(
       rows.map((r) => r.metadata),
       [
@@ -68,12 +92,20 @@ describe("the idle-timeout trait changed through Kratos' own settings flow", () 
 
 describe("the hook endpoint", () => {
   const send = (headers: Record<string, string>, body: unknown) =>
-    fetch(`${APP_URL}/api/internal/kratos-settings`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    fetch(`${APP_URL}/api/internal/kratos-settings`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
 
   it("refuses a call without Kratos' secret or with a wrong one, and writes nothing", async () => {
     const identityId = randomUUID();
     const body = { identity_id: identityId, idle_timeout_minutes: 0 };
-    const wrong: Record<string, string>[] = [{}, { "x-kratos-hook-secret": "not-the-secret" }, { "x-kratos-hook-secret": `${process.env.KRATOS_HOOK_SECRET}x` }];
+    const wrong: Record<string, string>[] = [
+      {},
+      { "x-kratos-hook-secret": "not-the-secret" },
+      { "x-kratos-hook-secret": `${process.env.KRATOS_HOOK_SECRET}x` },
+    ];
     for (const headers of wrong) {
       const response = await send(headers, body);
       assert.equal(response.status, 403);
@@ -84,7 +116,10 @@ describe("the hook endpoint", () => {
   });
 
   it("with the secret, refuses a malformed body with the reason", async () => {
-    const response = await send({ "x-kratos-hook-secret": process.env.KRATOS_HOOK_SECRET ?? "" }, { identity_id: "nope", idle_timeout_minutes: "15" });
+    const response = await send(
+      { "x-kratos-hook-secret": process.env.KRATOS_HOOK_SECRET ?? "" },
+      { identity_id: "nope", idle_timeout_minutes: "15" },
+    );
     assert.equal(response.status, 400);
     const answer = (await response.json()) as { error: string; message: string };
     assert.equal(answer.error, "invalid_body");
@@ -96,17 +131,33 @@ describe("the hook endpoint", () => {
     const change = { identityId, sessionId: null, via: "kratos_settings_flow" } as const;
     assert.equal(await recordPreferenceChange({ ...change, to: 30 }), true);
     const written = await Promise.all([1, 2, 3, 4].map(() => recordPreferenceChange({ ...change, to: 0 })));
-    assert.deepEqual(written.filter(Boolean).length, 1, "one writer wins the row lock; the others find the value unchanged");
-    assert.deepEqual((await rowsOf(identityId)).map((r) => r.metadata), [
-      { from: null, to: 30, via: "kratos_settings_flow", from_known: false },
-      { from: 30, to: 0, via: "kratos_settings_flow", from_known: true },
-    ]);
+    assert.deepEqual(
+      written.filter(Boolean).length,
+      1,
+      "one writer wins the row lock; the others find the value unchanged",
+    );
+    assert.deepEqual(
+      (await rowsOf(identityId)).map((r) => r.metadata),
+      [
+        { from: null, to: 30, via: "kratos_settings_flow", from_known: false },
+        { from: 30, to: 0, via: "kratos_settings_flow", from_known: true },
+      ],
+    );
   });
 
   it("the app's own form knows the value before, so even its first report is audited with it", async () => {
     const identityId = randomUUID();
-    assert.equal(await recordPreferenceChange({ identityId, sessionId: null, to: 15, via: "app_settings", knownFrom: null }), true);
-    assert.equal(await recordPreferenceChange({ identityId, sessionId: null, to: 15, via: "app_settings", knownFrom: 15 }), false);
-    assert.deepEqual((await rowsOf(identityId)).map((r) => r.metadata), [{ from: null, to: 15, via: "app_settings", from_known: true }]);
+    assert.equal(
+      await recordPreferenceChange({ identityId, sessionId: null, to: 15, via: "app_settings", knownFrom: null }),
+      true,
+    );
+    assert.equal(
+      await recordPreferenceChange({ identityId, sessionId: null, to: 15, via: "app_settings", knownFrom: 15 }),
+      false,
+    );
+    assert.deepEqual(
+      (await rowsOf(identityId)).map((r) => r.metadata),
+      [{ from: null, to: 15, via: "app_settings", from_known: true }],
+    );
   });
 });

@@ -12,7 +12,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Jar, eventually, hit, sleep } from "../helpers/http";
-import { extraAppPort, extraKratosPorts, kratosInstance, startApp, type AppInstance, type KratosInstance } from "../helpers/processes";
+import {
+  extraAppPort,
+  extraKratosPorts,
+  kratosInstance,
+  startApp,
+  type AppInstance,
+  type KratosInstance,
+} from "../helpers/processes";
 import { serverActions } from "../helpers/server-actions";
 import { auditRows, createUser, scratchDatabase, sessionIdOf, signIn, whoamiStatus } from "../helpers/stack";
 import { tcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
@@ -56,7 +63,10 @@ async function liveSession(): Promise<Session> {
 }
 
 async function activityRow(sessionId: string): Promise<{ ended: boolean; end_reason: string | null } | undefined> {
-  const { rows } = await db.pool.query<{ ended: boolean; end_reason: string | null }>("SELECT ended_at IS NOT NULL AS ended, end_reason FROM session_activity WHERE session_id = $1", [sessionId]);
+  const { rows } = await db.pool.query<{ ended: boolean; end_reason: string | null }>(
+    "SELECT ended_at IS NOT NULL AS ended, end_reason FROM session_activity WHERE session_id = $1",
+    [sessionId],
+  );
   return rows[0];
 }
 
@@ -67,7 +77,13 @@ async function postSignOut(jar: Jar): Promise<{ status: number; redirect: string
   const response = await fetch(`${app.url}/dashboard`, {
     method: "POST",
     redirect: "manual",
-    headers: { cookie: jar.header(), "next-action": action.id, origin: new URL(app.url).origin, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+    headers: {
+      cookie: jar.header(),
+      "next-action": action.id,
+      origin: new URL(app.url).origin,
+      "content-type": "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+    },
     body: "[]",
   });
   jar.absorb(response);
@@ -77,7 +93,11 @@ async function postSignOut(jar: Jar): Promise<{ status: number; redirect: string
 /** Nothing recorded, the record open, the session alive in Kratos. */
 async function assertNothingClaimed(s: Session): Promise<void> {
   await sleep(1_500); // longer than the outbox needs to write a queued row
-  assert.deepEqual((await auditRows(db.pool, s.sessionId)).map((r) => r.event_type), [], "no audit row");
+  assert.deepEqual(
+    (await auditRows(db.pool, s.sessionId)).map((r) => r.event_type),
+    [],
+    "no audit row",
+  );
   assert.deepEqual(await activityRow(s.sessionId), { ended: false, end_reason: null }, "the server record stays open");
   assert.equal(await whoamiStatus(s.cookie), 200, "still signed in in Kratos");
 }
@@ -90,7 +110,10 @@ async function assertSweptLater(s: Session): Promise<void> {
     return r.length > 0 ? r : undefined;
   }, 5_000);
   await sleep(500);
-  assert.deepEqual((await auditRows(db.pool, s.sessionId)).map((r) => r.event_type), ["session_expired_idle"]);
+  assert.deepEqual(
+    (await auditRows(db.pool, s.sessionId)).map((r) => r.event_type),
+    ["session_expired_idle"],
+  );
   assert.equal(rows[0]?.metadata.detected_by, "sweeper");
 }
 
@@ -110,14 +133,20 @@ describe("sign-out never lies", () => {
     pg.hostname = "127.0.0.1";
     pg.port = String(kratosDatabase.port);
     const { publicPort, adminPort } = extraKratosPorts();
-    kratos = kratosInstance(publicPort, adminPort, `http://localhost:${extraAppPort(2)}`, { KRATOS_DSN: pg.toString() });
+    kratos = kratosInstance(publicPort, adminPort, `http://localhost:${extraAppPort(2)}`, {
+      KRATOS_DSN: pg.toString(),
+    });
     await kratos.start();
     kratosPublic = await tcpProxy(publicPort);
     kratosAdmin = await tcpProxy(adminPort);
     app = await startApp({
       port: extraAppPort(2),
       policy: POLICY,
-      env: { DATABASE_URL: db.url, KRATOS_PUBLIC_INTERNAL_URL: `http://127.0.0.1:${kratosPublic.port}`, KRATOS_ADMIN_URL: `http://127.0.0.1:${kratosAdmin.port}` },
+      env: {
+        DATABASE_URL: db.url,
+        KRATOS_PUBLIC_INTERNAL_URL: `http://127.0.0.1:${kratosPublic.port}`,
+        KRATOS_ADMIN_URL: `http://127.0.0.1:${kratosAdmin.port}`,
+      },
     });
   });
   after(async () => {
@@ -130,11 +159,15 @@ describe("sign-out never lies", () => {
   it("Kratos confirms: the session is inactive in Kratos when the answer comes, then exactly one signed_out row (double click too)", async () => {
     const s = await liveSession();
     const answers = await Promise.all([postSignOut(new Jar(s.cookie)), postSignOut(new Jar(s.cookie))]);
-    for (const a of answers) assert.match(a.redirect ?? "", /^\/signed-out\?reason=manual(;|$)/, `${a.status} ${a.redirect}`);
+    for (const a of answers)
+      assert.match(a.redirect ?? "", /^\/signed-out\?reason=manual(;|$)/, `${a.status} ${a.redirect}`);
     assert.equal(await whoamiStatus(s.cookie), 401, "revoked in Kratos before the browser goes anywhere");
     await eventually(async () => ((await auditRows(db.pool, s.sessionId)).length > 0 ? true : undefined), 5_000);
     await sleep(1_000);
-    assert.deepEqual((await auditRows(db.pool, s.sessionId)).map((r) => r.event_type), ["signed_out"]);
+    assert.deepEqual(
+      (await auditRows(db.pool, s.sessionId)).map((r) => r.event_type),
+      ["signed_out"],
+    );
     assert.deepEqual(await activityRow(s.sessionId), { ended: true, end_reason: "manual" });
   });
 
@@ -163,7 +196,10 @@ describe("sign-out never lies", () => {
     assert.equal(await whoamiStatus(s.cookie), 401);
     await eventually(async () => ((await auditRows(db.pool, s.sessionId)).length > 0 ? true : undefined), 5_000);
     await sleep(1_000);
-    assert.deepEqual((await auditRows(db.pool, s.sessionId)).map((r) => r.event_type), ["signed_out"]);
+    assert.deepEqual(
+      (await auditRows(db.pool, s.sessionId)).map((r) => r.event_type),
+      ["signed_out"],
+    );
   });
 
   it("Kratos refusing (up, its database cut): told still signed in, nothing recorded; the sweeper revokes it later", async () => {

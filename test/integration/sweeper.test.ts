@@ -44,7 +44,9 @@ describe("sweeper", () => {
     // No request ever again. Budget 5 s + write slack 1 s + sweep interval 1 s.
     await eventually(async () => ((await whoamiStatus(kratosCookie)) === 401 ? true : undefined), 20_000, 200);
     const delay = (Date.now() - walkedAway) / 1000;
-    console.log(`# sweeper revocation delay after walking away: ${delay.toFixed(1)} s (budget 5 s + slack 1 s + interval 1 s)`);
+    console.log(
+      `# sweeper revocation delay after walking away: ${delay.toFixed(1)} s (budget 5 s + slack 1 s + interval 1 s)`,
+    );
     assert.ok(delay >= 5, `not before the budget (${delay}s)`);
     const rows = await eventually(async () => {
       const r = await auditRows(db.pool, sessionId);
@@ -80,7 +82,10 @@ describe("sweeper", () => {
       await new Promise((r) => setTimeout(r, 20)); // widen the race window
       await revokeSession(id);
     };
-    const [a, b] = await Promise.all([sweepOnce({ revoke: counting, limit: 100 }), sweepOnce({ revoke: counting, limit: 100 })]);
+    const [a, b] = await Promise.all([
+      sweepOnce({ revoke: counting, limit: 100 }),
+      sweepOnce({ revoke: counting, limit: 100 }),
+    ]);
     const again = await sweepOnce({ revoke: counting });
     assert.equal(a.ended + b.ended, sessions.length, `ended ${a.ended} + ${b.ended}`);
     assert.equal(again.due, 0, "nothing left to sweep");

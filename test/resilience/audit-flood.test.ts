@@ -36,7 +36,12 @@ const POLICY = {
   activityWriteSeconds: 1,
   sweepIntervalSeconds: 1,
 };
-const SAME_ORIGIN = { "content-type": "application/json", "sec-fetch-site": "same-origin", "sec-fetch-mode": "cors", "sec-fetch-dest": "empty" };
+const SAME_ORIGIN = {
+  "content-type": "application/json",
+  "sec-fetch-site": "same-origin",
+  "sec-fetch-mode": "cors",
+  "sec-fetch-dest": "empty",
+};
 const FLOODED_TYPES = ["warning_shown", "warning_answered", "session_extended"];
 
 let db: Awaited<ReturnType<typeof scratchDatabase>>;
@@ -44,7 +49,12 @@ let apps: AppInstance[] = [];
 
 /** Rows of the flooded kinds per session, and the areas they name. */
 async function floodedRows(sessions: SignedInSession[]) {
-  const { rows } = await db.pool.query<{ session_id: string; event_type: string; area: string | null; slot: string | null }>(
+  const { rows } = await db.pool.query<{
+    session_id: string;
+    event_type: string;
+    area: string | null;
+    slot: string | null;
+  }>(
     "SELECT session_id, event_type, metadata->>'area' AS area, metadata->>'warning_slot' AS slot FROM security_audit WHERE event_type = ANY($1) AND session_id = ANY($2::uuid[])",
     [FLOODED_TYPES, sessions.map((s) => s.sessionId)],
   );
@@ -52,7 +62,9 @@ async function floodedRows(sessions: SignedInSession[]) {
 }
 
 async function outboxPending(app: AppInstance): Promise<number> {
-  const response = await fetch(`${app.url}/api/health`, { headers: { "x-internal-auth": signInternal(SECRET, "GET", "/api/health", "") } });
+  const response = await fetch(`${app.url}/api/health`, {
+    headers: { "x-internal-auth": signInternal(SECRET, "GET", "/api/health", "") },
+  });
   return ((await response.json()) as { outbox: { pending: number } }).outbox.pending;
 }
 
@@ -76,10 +88,20 @@ async function flood(session: SignedInSession, until: number, counts: { sent: nu
           hit(app.url, "/api/session/events", jar, {
             method: "POST",
             headers: SAME_ORIGIN,
-            body: JSON.stringify({ type, path: n % 2 ? "/billing" : `/x${n}`, area: areas[n % areas.length], secondsLeft: n % 20 }),
+            body: JSON.stringify({
+              type,
+              path: n % 2 ? "/billing" : `/x${n}`,
+              area: areas[n % areas.length],
+              secondsLeft: n % 20,
+            }),
           }),
       ),
-      () => hit(app.url, "/api/session/activity", jar, { method: "POST", headers: SAME_ORIGIN, body: JSON.stringify({ reason: "still-here", paths: n % 2 ? ["/billing"] : ["/dashboard"] }) }),
+      () =>
+        hit(app.url, "/api/session/activity", jar, {
+          method: "POST",
+          headers: SAME_ORIGIN,
+          body: JSON.stringify({ reason: "still-here", paths: n % 2 ? ["/billing"] : ["/dashboard"] }),
+        }),
     ];
     for (const send of requests) {
       const r = await send();
@@ -94,7 +116,10 @@ describe("audit flood: bounded rows per session, across instances", () => {
     assert.ok(SECRET.length >= 32, "SESSION_SECRET must be set (source .stack/<name>/env)");
     db = await scratchDatabase(`app_rs_flood_${process.env.APP_PORT ?? "test"}`);
     const env = { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" };
-    apps = await Promise.all([startApp({ port: extraAppPort(8), policy: POLICY, env }), startApp({ port: extraAppPort(9), policy: POLICY, env })]);
+    apps = await Promise.all([
+      startApp({ port: extraAppPort(8), policy: POLICY, env }),
+      startApp({ port: extraAppPort(9), policy: POLICY, env }),
+    ]);
   });
   after(async () => {
     await Promise.all(apps.map((a) => a.stop()));
@@ -113,9 +138,21 @@ describe("audit flood: bounded rows per session, across instances", () => {
     const bound = rowsPerWindowBound(WARNING_S, Math.ceil(seconds));
     const perSession = sessions.map((s) => rows.filter((r) => r.session_id === s.sessionId).length);
     const badAreas = rows.filter((r) => !LABELS.includes(r.area ?? "")).map((r) => r.area);
-    reportFigure(SUITE, "requests sent / answered 2xx (2 sessions)", `${counts.sent} / ${counts.accepted} in ${seconds.toFixed(1)} s`);
-    reportFigure(SUITE, "audit rows stored per session", `${perSession.join(", ")} (bound ${bound} for ${Math.ceil(seconds)} s, W = ${WARNING_S} s)`);
-    reportFigure(SUITE, "bound per session-minute (W = 60 s / 20 s)", `${rowsPerWindowBound(60)} / ${rowsPerWindowBound(20)}`);
+    reportFigure(
+      SUITE,
+      "requests sent / answered 2xx (2 sessions)",
+      `${counts.sent} / ${counts.accepted} in ${seconds.toFixed(1)} s`,
+    );
+    reportFigure(
+      SUITE,
+      "audit rows stored per session",
+      `${perSession.join(", ")} (bound ${bound} for ${Math.ceil(seconds)} s, W = ${WARNING_S} s)`,
+    );
+    reportFigure(
+      SUITE,
+      "bound per session-minute (W = 60 s / 20 s)",
+      `${rowsPerWindowBound(60)} / ${rowsPerWindowBound(20)}`,
+    );
     reportFigure(SUITE, "rows with an area outside the policy's labels", badAreas.length);
 
     assert.ok(counts.accepted > 300, `the flood got through to the handlers (${counts.accepted} accepted)`);
@@ -123,7 +160,10 @@ describe("audit flood: bounded rows per session, across instances", () => {
     assert.deepEqual(badAreas, [], "every area is a policy label");
     for (const s of sessions) {
       for (const type of FLOODED_TYPES) {
-        assert.ok(rows.some((r) => r.session_id === s.sessionId && r.event_type === type), `the first ${type} of ${s.sessionId} is recorded`);
+        assert.ok(
+          rows.some((r) => r.session_id === s.sessionId && r.event_type === type),
+          `the first ${type} of ${s.sessionId} is recorded`,
+        );
       }
     }
     const keys = rows.map((r) => `${r.session_id} ${r.event_type} ${r.slot}`);
@@ -137,7 +177,12 @@ describe("audit flood: bounded rows per session, across instances", () => {
     assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
     await sleep(1_500); // the page's activity write (activityWriteSeconds 1) lands
     const activity = async () =>
-      (await db.pool.query<{ la: string }>("SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la FROM session_activity WHERE session_id = $1", [session!.sessionId])).rows[0]?.la;
+      (
+        await db.pool.query<{ la: string }>(
+          "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la FROM session_activity WHERE session_id = $1",
+          [session!.sessionId],
+        )
+      ).rows[0]?.la;
     const before = await activity();
     assert.ok(before, "the page load was recorded");
     const record = jar.get("idle_act");
@@ -146,13 +191,26 @@ describe("audit flood: bounded rows per session, across instances", () => {
     for (const site of ["cross-site", "same-site", "none"]) {
       const headers = { ...SAME_ORIGIN, "sec-fetch-site": site };
       const attempts = [
-        hit(app.url, "/api/session/activity", jar, { method: "POST", headers, body: JSON.stringify({ reason: "heartbeat" }) }),
-        hit(app.url, "/api/session/activity", jar, { method: "POST", headers, body: JSON.stringify({ reason: "still-here" }) }),
-        hit(app.url, "/api/session/events", jar, { method: "POST", headers, body: JSON.stringify({ type: "warning_shown", path: "/dashboard", secondsLeft: 5 }) }),
+        hit(app.url, "/api/session/activity", jar, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ reason: "heartbeat" }),
+        }),
+        hit(app.url, "/api/session/activity", jar, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ reason: "still-here" }),
+        }),
+        hit(app.url, "/api/session/events", jar, {
+          method: "POST",
+          headers,
+          body: JSON.stringify({ type: "warning_shown", path: "/dashboard", secondsLeft: 5 }),
+        }),
       ];
       for (const r of await Promise.all(attempts)) {
         const body = JSON.parse(r.body) as { error?: string; message?: string };
-        if (r.status !== 403 || body.error !== "cross_origin_refused" || !body.message) refused.push(`${site}: ${r.status} ${r.body.slice(0, 100)}`);
+        if (r.status !== 403 || body.error !== "cross_origin_refused" || !body.message)
+          refused.push(`${site}: ${r.status} ${r.body.slice(0, 100)}`);
         assert.equal(r.headers.getSetCookie().length, 0, "no cookie re-issued");
       }
     }
@@ -162,7 +220,11 @@ describe("audit flood: bounded rows per session, across instances", () => {
     assert.equal(jar.get("idle_act"), record, "the browser's record did not move");
     assert.equal((await floodedRows([session!])).length, 0, "no audit row");
     // Control: the same heartbeat from the app's own page is accepted and is activity.
-    const own = await hit(app.url, "/api/session/activity", jar, { method: "POST", headers: SAME_ORIGIN, body: JSON.stringify({ reason: "heartbeat" }) });
+    const own = await hit(app.url, "/api/session/activity", jar, {
+      method: "POST",
+      headers: SAME_ORIGIN,
+      body: JSON.stringify({ reason: "heartbeat" }),
+    });
     assert.equal(own.status, 200);
     reportFigure(SUITE, "not-same-origin requests refused", `${9 - refused.length} of 9`);
   });

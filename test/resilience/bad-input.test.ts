@@ -62,7 +62,12 @@ const json = { "content-type": "application/json" };
 const SID_ZERO = { "x-internal-query": "sid=00000000-0000-4000-8000-000000000000" };
 const HOOK = { ...json, "x-kratos-hook-secret": process.env.KRATOS_HOOK_SECRET ?? "" };
 const HOOK_BODY = '{"identity_id":"00000000-0000-4000-8000-000000000000","idle_timeout_minutes":15}';
-const jsonCase = (name: string, body: string, expect = 400, headers: Record<string, string> = json): Omit<Case, "method" | "auth"> => ({ name, body, expect, headers });
+const jsonCase = (
+  name: string,
+  body: string,
+  expect = 400,
+  headers: Record<string, string> = json,
+): Omit<Case, "method" | "auth"> => ({ name, body, expect, headers });
 
 /** The inputs every JSON body route gets, plus its own (wrong types, missing and unknown fields). */
 function jsonBattery(own: Omit<Case, "method" | "auth">[]): Omit<Case, "method" | "auth">[] {
@@ -81,7 +86,11 @@ function jsonBattery(own: Omit<Case, "method" | "auth">[]): Omit<Case, "method" 
     jsonCase("text/plain", "{}", 415, { "content-type": "text/plain" }),
     jsonCase("form-encoded", "reason=heartbeat", 415, { "content-type": "application/x-www-form-urlencoded" }),
     jsonCase("multipart", "--x\r\n\r\n--x--", 415, { "content-type": "multipart/form-data; boundary=x" }),
-    jsonCase("8 KB of JSON (over the limit)", JSON.stringify({ paths: Array.from({ length: 400 }, () => "/dashboard/x") }), 413),
+    jsonCase(
+      "8 KB of JSON (over the limit)",
+      JSON.stringify({ paths: Array.from({ length: 400 }, () => "/dashboard/x") }),
+      413,
+    ),
     ...own,
   ];
 }
@@ -124,8 +133,18 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
       {
         auth: "none" as const,
         cases: [
-          { name: "junk query", method: "GET", url: `${route}?check=2&aal=aal9&refresh=yes&__proto__=1&a[b]=c`, expect: 303 },
-          { name: "a foreign return_to, cookie check", method: "GET", url: `${route}?check=1&return_to=https://evil.example/&return_to=/x`, expect: 303 },
+          {
+            name: "junk query",
+            method: "GET",
+            url: `${route}?check=2&aal=aal9&refresh=yes&__proto__=1&a[b]=c`,
+            expect: 303,
+          },
+          {
+            name: "a foreign return_to, cookie check",
+            method: "GET",
+            url: `${route}?check=1&return_to=https://evil.example/&return_to=/x`,
+            expect: 303,
+          },
           { name: "2 KB of return_to", method: "GET", url: `${route}?return_to=/${"a".repeat(2100)}`, expect: 303 },
         ],
       },
@@ -134,7 +153,12 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
   "/api/session": {
     auth: "user",
     cases: [
-      { name: "junk query (a poll takes no input)", method: "GET", url: "/api/session?idleExpiresAt=9999999999999&__proto__=1", expect: 200 },
+      {
+        name: "junk query (a poll takes no input)",
+        method: "GET",
+        url: "/api/session?idleExpiresAt=9999999999999&__proto__=1",
+        expect: 200,
+      },
       { name: "garbage session cookie", method: "GET", headers: { cookie: "ory_kratos_session=garbage" }, expect: 401 },
     ],
   },
@@ -149,7 +173,10 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
       jsonCase("a backslash path", '{"paths":["/\\\\evil"]}'),
       jsonCase("21 paths", JSON.stringify({ paths: Array.from({ length: 21 }, () => "/x") })),
       jsonCase("a known and an unknown field", '{"reason":"heartbeat","admin":true}'),
-      jsonCase("from another site (Sec-Fetch-Site: cross-site)", '{"reason":"heartbeat"}', 403, { ...json, "sec-fetch-site": "cross-site" }),
+      jsonCase("from another site (Sec-Fetch-Site: cross-site)", '{"reason":"heartbeat"}', 403, {
+        ...json,
+        "sec-fetch-site": "cross-site",
+      }),
     ]).map((c) => ({ ...c, method: "POST" })),
   },
   "/api/session/events": {
@@ -163,10 +190,20 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
       jsonCase("seconds as a string", '{"type":"warning_shown","path":"/x","area":"x","secondsLeft":"1"}'),
       jsonCase("1e309 seconds", '{"type":"warning_shown","path":"/x","area":"x","secondsLeft":1e309}'),
       jsonCase("a URL for a path", '{"type":"warning_shown","path":"https://evil.example","area":"x","secondsLeft":1}'),
-      jsonCase("area over 40 characters", JSON.stringify({ type: "warning_shown", path: "/x", area: "a".repeat(41), secondsLeft: 1 })),
+      jsonCase(
+        "area over 40 characters",
+        JSON.stringify({ type: "warning_shown", path: "/x", area: "a".repeat(41), secondsLeft: 1 }),
+      ),
       jsonCase("an extra field", '{"type":"warning_shown","path":"/x","area":"x","secondsLeft":1,"admin":true}'),
-      jsonCase("from a same-site page on another origin", '{"type":"warning_shown","path":"/x","secondsLeft":1}', 403, { ...json, "sec-fetch-site": "same-site" }),
-      jsonCase("2 KB (over its 1 KB limit)", JSON.stringify({ type: "warning_shown", path: "/x", area: "x".repeat(2000), secondsLeft: 1 }), 413),
+      jsonCase("from a same-site page on another origin", '{"type":"warning_shown","path":"/x","secondsLeft":1}', 403, {
+        ...json,
+        "sec-fetch-site": "same-site",
+      }),
+      jsonCase(
+        "2 KB (over its 1 KB limit)",
+        JSON.stringify({ type: "warning_shown", path: "/x", area: "x".repeat(2000), secondsLeft: 1 }),
+        413,
+      ),
     ]).map((c) => ({ ...c, method: "POST" })),
   },
   "/api/upload": {
@@ -175,15 +212,31 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
       { name: "text/plain", method: "POST", headers: { "content-type": "text/plain" }, body: "x", expect: 415 },
       { name: "JSON", method: "POST", headers: json, body: "{}", expect: 415 },
       { name: "no content type", method: "POST", body: "x", headers: { "content-type": "" }, expect: 415 },
-      { name: "without a session", method: "POST", headers: { "content-type": "application/octet-stream", cookie: "" }, body: "x", expect: 401 },
-      { name: "declared 300 MB", method: "POST", headers: { "content-type": "application/octet-stream", "x-declare-length": String(300 * MB) }, expect: 413 },
+      {
+        name: "without a session",
+        method: "POST",
+        headers: { "content-type": "application/octet-stream", cookie: "" },
+        body: "x",
+        expect: 401,
+      },
+      {
+        name: "declared 300 MB",
+        method: "POST",
+        headers: { "content-type": "application/octet-stream", "x-declare-length": String(300 * MB) },
+        expect: 413,
+      },
     ],
   },
   "/api/admin/audit.csv": {
     auth: "admin",
     cases: [
       ...ADMIN_QUERY_CASES("/api/admin/audit.csv").map((c) => ({ ...c, method: "GET" })),
-      { name: "unknown user email", method: "GET", url: "/api/admin/audit.csv?user=nobody-here@example.com", expect: 404 },
+      {
+        name: "unknown user email",
+        method: "GET",
+        url: "/api/admin/audit.csv?user=nobody-here@example.com",
+        expect: 404,
+      },
       { name: "as a plain user", method: "GET", headers: { "x-as": "user" }, expect: 403 },
       { name: "without a session", method: "GET", headers: { cookie: "" }, expect: 401 },
     ],
@@ -191,14 +244,21 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
   "/api/admin/insights": {
     auth: "admin",
     cases: [
-      ...ADMIN_QUERY_CASES("/api/admin/insights").filter((c) => !/user|type/.test(c.name)).map((c) => ({ ...c, method: "GET" })),
+      ...ADMIN_QUERY_CASES("/api/admin/insights")
+        .filter((c) => !/user|type/.test(c.name))
+        .map((c) => ({ ...c, method: "GET" })),
       { name: "unknown period", method: "GET", url: "/api/admin/insights?period=1y", expect: 400 },
       { name: "period and from", method: "GET", url: "/api/admin/insights?period=7d&from=2031-01-01", expect: 400 },
       { name: "unknown bucket", method: "GET", url: "/api/admin/insights?bucket=minute", expect: 400 },
       { name: "within 0", method: "GET", url: "/api/admin/insights?within=0", expect: 400 },
       { name: "within 61", method: "GET", url: "/api/admin/insights?within=61", expect: 400 },
       { name: "within abc", method: "GET", url: "/api/admin/insights?within=abc", expect: 400 },
-      { name: "hourly over 31 days", method: "GET", url: "/api/admin/insights?from=2030-01-01&to=2030-03-01&bucket=hour", expect: 400 },
+      {
+        name: "hourly over 31 days",
+        method: "GET",
+        url: "/api/admin/insights?from=2030-01-01&to=2030-03-01&bucket=hour",
+        expect: 400,
+      },
       { name: "over 366 days", method: "GET", url: "/api/admin/insights?from=2030-01-01&to=2031-06-01", expect: 400 },
       { name: "as a plain user", method: "GET", headers: { "x-as": "user" }, expect: 403 },
     ],
@@ -209,13 +269,33 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
     cases: [
       { name: "unsigned", method: "GET", headers: { ...SID_ZERO, "x-internal-auth": "" }, expect: 403 },
       { name: "garbage signature", method: "GET", headers: { ...SID_ZERO, "x-internal-auth": "1.abc" }, expect: 403 },
-      { name: "signed for another query", method: "GET", headers: { ...SID_ZERO, "x-sign-for": "/api/internal/activity?sid=other" }, expect: 403 },
+      {
+        name: "signed for another query",
+        method: "GET",
+        headers: { ...SID_ZERO, "x-sign-for": "/api/internal/activity?sid=other" },
+        expect: 403,
+      },
       { name: "signed 60 s ago", method: "GET", headers: { ...SID_ZERO, "x-sign-at": "-60000" }, expect: 403 },
-      { name: "the sid in the URL (signed over it)", method: "GET", url: "/api/internal/activity?sid=00000000-0000-4000-8000-000000000000", expect: 400 },
-      { name: "a 600-character query header", method: "GET", headers: { "x-internal-query": `sid=${"0".repeat(600)}` }, expect: 400 },
+      {
+        name: "the sid in the URL (signed over it)",
+        method: "GET",
+        url: "/api/internal/activity?sid=00000000-0000-4000-8000-000000000000",
+        expect: 400,
+      },
+      {
+        name: "a 600-character query header",
+        method: "GET",
+        headers: { "x-internal-query": `sid=${"0".repeat(600)}` },
+        expect: 400,
+      },
       { name: "no sid", method: "GET", expect: 400 },
       { name: "sid not a uuid", method: "GET", headers: { "x-internal-query": "sid=1" }, expect: 400 },
-      { name: "a uuid with a trailing comment", method: "GET", headers: { "x-internal-query": "sid=00000000-0000-4000-8000-000000000000--" }, expect: 400 },
+      {
+        name: "a uuid with a trailing comment",
+        method: "GET",
+        headers: { "x-internal-query": "sid=00000000-0000-4000-8000-000000000000--" },
+        expect: 400,
+      },
       { name: "unknown session", method: "GET", headers: SID_ZERO, expect: 404 },
     ],
   },
@@ -224,43 +304,118 @@ const ROUTES: Record<string, { auth: Auth; cases: Omit<Case, "auth">[] }> = {
     auth: "none",
     cases: [
       { name: "no secret", method: "POST", headers: json, body: HOOK_BODY, expect: 403 },
-      { name: "a wrong secret", method: "POST", headers: { ...json, "x-kratos-hook-secret": "x".repeat(64) }, body: HOOK_BODY, expect: 403 },
+      {
+        name: "a wrong secret",
+        method: "POST",
+        headers: { ...json, "x-kratos-hook-secret": "x".repeat(64) },
+        body: HOOK_BODY,
+        expect: 403,
+      },
       { name: "invalid JSON", method: "POST", headers: HOOK, body: "{", expect: 400 },
-      { name: "identity_id not a uuid", method: "POST", headers: HOOK, body: '{"identity_id":"1 OR 1=1","idle_timeout_minutes":15}', expect: 400 },
-      { name: "minutes as a string", method: "POST", headers: HOOK, body: HOOK_BODY.replace("15", '"15"'), expect: 400 },
+      {
+        name: "identity_id not a uuid",
+        method: "POST",
+        headers: HOOK,
+        body: '{"identity_id":"1 OR 1=1","idle_timeout_minutes":15}',
+        expect: 400,
+      },
+      {
+        name: "minutes as a string",
+        method: "POST",
+        headers: HOOK,
+        body: HOOK_BODY.replace("15", '"15"'),
+        expect: 400,
+      },
       { name: "negative minutes", method: "POST", headers: HOOK, body: HOOK_BODY.replace("15", "-15"), expect: 400 },
-      { name: "an extra field", method: "POST", headers: HOOK, body: HOOK_BODY.replace("}", ',"role":"admin"}'), expect: 400 },
-      { name: "5 KB (over its 4 KB limit)", method: "POST", headers: HOOK, body: HOOK_BODY.replace("}", `,"pad":"${"x".repeat(5000)}"}`), expect: 413 },
+      {
+        name: "an extra field",
+        method: "POST",
+        headers: HOOK,
+        body: HOOK_BODY.replace("}", ',"role":"admin"}'),
+        expect: 400,
+      },
+      {
+        name: "5 KB (over its 4 KB limit)",
+        method: "POST",
+        headers: HOOK,
+        body: HOOK_BODY.replace("}", `,"pad":"${"x".repeat(5000)}"}`),
+        expect: 413,
+      },
     ],
   },
   "/api/internal/events": {
     auth: "internal",
     cases: [
-      { name: "unsigned", method: "POST", headers: { ...json, "x-internal-auth": "" }, body: '{"type":"audit"}', expect: 403 },
-      { name: "signed for another body", method: "POST", headers: { ...json, "x-sign-body": "{}" }, body: '{"type":"audit"}', expect: 403 },
+      {
+        name: "unsigned",
+        method: "POST",
+        headers: { ...json, "x-internal-auth": "" },
+        body: '{"type":"audit"}',
+        expect: 403,
+      },
+      {
+        name: "signed for another body",
+        method: "POST",
+        headers: { ...json, "x-sign-body": "{}" },
+        body: '{"type":"audit"}',
+        expect: 403,
+      },
       { name: "invalid JSON", method: "POST", headers: json, body: "{", expect: 400 },
       { name: "unknown type", method: "POST", headers: json, body: '{"type":"nope"}', expect: 400 },
       {
         name: "an audit event that is not a step-up",
         method: "POST",
         headers: json,
-        body: JSON.stringify({ type: "audit", event: { eventType: "signed_out", identityId: "00000000-0000-4000-8000-000000000000", sessionId: null, metadata: {} } }),
+        body: JSON.stringify({
+          type: "audit",
+          event: {
+            eventType: "signed_out",
+            identityId: "00000000-0000-4000-8000-000000000000",
+            sessionId: null,
+            metadata: {},
+          },
+        }),
         expect: 400,
       },
-      { name: "a session end with missing fields", method: "POST", headers: json, body: '{"type":"session_end","end":{"sessionId":"x"}}', expect: 400 },
-      { name: "an extra top-level field", method: "POST", headers: json, body: '{"type":"session_end","end":{},"admin":true}', expect: 400 },
-      { name: "9 KB (over its 8 KB limit)", method: "POST", headers: json, body: JSON.stringify({ type: "audit", pad: "x".repeat(9000) }), expect: 413 },
+      {
+        name: "a session end with missing fields",
+        method: "POST",
+        headers: json,
+        body: '{"type":"session_end","end":{"sessionId":"x"}}',
+        expect: 400,
+      },
+      {
+        name: "an extra top-level field",
+        method: "POST",
+        headers: json,
+        body: '{"type":"session_end","end":{},"admin":true}',
+        expect: 400,
+      },
+      {
+        name: "9 KB (over its 8 KB limit)",
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ type: "audit", pad: "x".repeat(9000) }),
+        expect: 413,
+      },
     ],
   },
 };
 
 /** Routes on disk: app/**\/route.ts -> URL path (route groups dropped) and the HTTP methods it exports. */
 function routesOnDisk(): { url: string; methods: string[] }[] {
-  const files = (readdirSync(path.join(ROOT, "app"), { recursive: true }) as string[]).filter((f) => f.endsWith(`${path.sep}route.ts`) || f === "route.ts");
+  const files = (readdirSync(path.join(ROOT, "app"), { recursive: true }) as string[]).filter(
+    (f) => f.endsWith(`${path.sep}route.ts`) || f === "route.ts",
+  );
   return files.map((file) => {
-    const dir = path.dirname(file).split(path.sep).filter((seg) => seg !== "." && !/^\(.*\)$/.test(seg));
+    const dir = path
+      .dirname(file)
+      .split(path.sep)
+      .filter((seg) => seg !== "." && !/^\(.*\)$/.test(seg));
     const source = readFileSync(path.join(ROOT, "app", file), "utf8");
-    const methods = [...source.matchAll(/export\s+(?:async\s+)?(?:function|const)\s+(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/g)].map((m) => m[1]!);
+    const methods = [
+      ...source.matchAll(/export\s+(?:async\s+)?(?:function|const)\s+(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/g),
+    ].map((m) => m[1]!);
     return { url: `/${dir.join("/")}`, methods };
   });
 }
@@ -269,7 +424,8 @@ function routesOnDisk(): { url: string; methods: string[] }[] {
 function middlewareMatches(urlPath: string): boolean {
   const source = readFileSync(path.join(ROOT, "middleware.ts"), "utf8");
   const matcher = /matcher:\s*\[\s*"([^"]+)"\s*\]/.exec(source)?.[1];
-  if (!matcher) throw new Error("could not read middleware.ts's matcher (one string expected): update bad-input.test.ts");
+  if (!matcher)
+    throw new Error("could not read middleware.ts's matcher (one string expected): update bad-input.test.ts");
   return new RegExp(`^${matcher}$`).test(urlPath);
 }
 
@@ -291,7 +447,8 @@ async function rowCounts(): Promise<Record<string, number>> {
 async function send(c: Case): Promise<{ status: number; readable: boolean; body: string }> {
   const url = c.url ?? "/";
   const headers: Record<string, string> = {};
-  if (c.auth === "user" || c.auth === "admin") headers.cookie = cookies[c.headers?.["x-as"] === "user" ? "user" : c.auth];
+  if (c.auth === "user" || c.auth === "admin")
+    headers.cookie = cookies[c.headers?.["x-as"] === "user" ? "user" : c.auth];
   if (c.auth === "internal") {
     const at = Date.now() + Number(c.headers?.["x-sign-at"] ?? 0);
     // Signed over the URL as the server will see it (the URL parser re-encodes some query characters),
@@ -299,9 +456,16 @@ async function send(c: Case): Promise<{ status: number; readable: boolean; body:
     const seen = new URL(url, app.url);
     const query = c.headers?.["x-internal-query"];
     const signedPath = `${seen.pathname}${seen.search}${query ? `?${query}` : ""}`;
-    headers["x-internal-auth"] = await signInternal(SECRET, c.method, c.headers?.["x-sign-for"] ?? signedPath, c.headers?.["x-sign-body"] ?? c.body ?? "", at);
+    headers["x-internal-auth"] = await signInternal(
+      SECRET,
+      c.method,
+      c.headers?.["x-sign-for"] ?? signedPath,
+      c.headers?.["x-sign-body"] ?? c.body ?? "",
+      at,
+    );
   }
-  for (const [k, v] of Object.entries(c.headers ?? {})) if (!k.startsWith("x-sign") && k !== "x-as" && k !== "x-declare-length") headers[k] = v;
+  for (const [k, v] of Object.entries(c.headers ?? {}))
+    if (!k.startsWith("x-sign") && k !== "x-as" && k !== "x-declare-length") headers[k] = v;
   const declared = c.headers?.["x-declare-length"];
   if (declared) return { ...(await declaredOnly(url, headers, Number(declared))), body: "" };
   const response = await fetch(new URL(url, app.url), { method: c.method, headers, body: c.body, redirect: "manual" });
@@ -322,7 +486,12 @@ async function send(c: Case): Promise<{ status: number; readable: boolean; body:
  * A POST that declares `length` bytes and trickles 1 KB every 20 ms: the status line, how long it took and
  * how many bytes had gone (`sendAll`: send the whole declared body at full speed instead).
  */
-function declaredOnly(urlPath: string, headers: Record<string, string>, length: number, sendAll = false): Promise<{ status: number; readable: boolean; ms: number; sent: number }> {
+function declaredOnly(
+  urlPath: string,
+  headers: Record<string, string>,
+  length: number,
+  sendAll = false,
+): Promise<{ status: number; readable: boolean; ms: number; sent: number }> {
   const url = new URL(app.url);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname);
@@ -334,9 +503,16 @@ function declaredOnly(urlPath: string, headers: Record<string, string>, length: 
       socket.destroy();
       resolve({ status, readable: true, ms: Date.now() - started, sent });
     };
-    socket.on("error", (error) => (sent >= length || /EPIPE|ECONNRESET/.test(error.message) ? undefined : reject(error)));
+    socket.on("error", (error) =>
+      sent >= length || /EPIPE|ECONNRESET/.test(error.message) ? undefined : reject(error),
+    );
     socket.on("connect", () => {
-      const lines = Object.entries({ host: url.host, ...headers, "content-length": String(length), connection: "close" }).map(([k, v]) => `${k}: ${v}`);
+      const lines = Object.entries({
+        host: url.host,
+        ...headers,
+        "content-length": String(length),
+        connection: "close",
+      }).map(([k, v]) => `${k}: ${v}`);
       socket.write(`POST ${urlPath} HTTP/1.1\r\n${lines.join("\r\n")}\r\n\r\n`);
       if (sendAll) {
         const chunk = Buffer.alloc(MB, 0x20);
@@ -391,23 +567,50 @@ describe("bad input on every route handler and server action", () => {
 
   it("every route handler: each exported method gets its bad inputs, the others 405; a 4xx that says why, never a 5xx", async () => {
     const found = routesOnDisk();
-    assert.deepEqual(found.map((r) => r.url).filter((u) => !ROUTES[u]), [], "routes without bad-input cases: add them to ROUTES");
+    assert.deepEqual(
+      found.map((r) => r.url).filter((u) => !ROUTES[u]),
+      [],
+      "routes without bad-input cases: add them to ROUTES",
+    );
     const cases: { route: string; c: Case }[] = [];
     for (const route of found) {
       const spec = ROUTES[route.url]!;
       for (const c of spec.cases) {
-        assert.ok(route.methods.includes(c.method), `${route.url}: case "${c.name}" uses ${c.method}, which the route does not export`);
+        assert.ok(
+          route.methods.includes(c.method),
+          `${route.url}: case "${c.name}" uses ${c.method}, which the route does not export`,
+        );
         cases.push({ route: route.url, c: { auth: spec.auth, ...c, url: c.url ?? route.url } });
       }
-      for (const method of route.methods) assert.ok(spec.cases.some((c) => c.method === method), `${route.url} exports ${method} without cases`);
+      for (const method of route.methods)
+        assert.ok(
+          spec.cases.some((c) => c.method === method),
+          `${route.url} exports ${method} without cases`,
+        );
       for (const method of METHODS.filter((m) => !route.methods.includes(m))) {
-        cases.push({ route: route.url, c: { name: `${method} (not exported)`, method, auth: spec.auth, url: route.url, body: method === "GET" ? undefined : "{}", headers: json, expect: 405 } });
+        cases.push({
+          route: route.url,
+          c: {
+            name: `${method} (not exported)`,
+            method,
+            auth: spec.auth,
+            url: route.url,
+            body: method === "GET" ? undefined : "{}",
+            headers: json,
+            expect: 405,
+          },
+        });
       }
     }
     const started = Date.now();
     routeResults = [];
     for (const { route, c } of cases) routeResults.push({ route, c, ...(await send(c)) });
-    const wrong = routeResults.filter((r) => r.status !== r.c.expect || !r.readable).map((r) => `${r.c.method} ${r.c.url?.slice(0, 60)} ${r.c.name}: ${r.status} (expected ${r.c.expect})${r.readable ? "" : " without a reason"} ${r.body}`);
+    const wrong = routeResults
+      .filter((r) => r.status !== r.c.expect || !r.readable)
+      .map(
+        (r) =>
+          `${r.c.method} ${r.c.url?.slice(0, 60)} ${r.c.name}: ${r.status} (expected ${r.c.expect})${r.readable ? "" : " without a reason"} ${r.body}`,
+      );
     const fivexx = routeResults.filter((r) => r.status >= 500).length;
     reportFigure(SUITE, "route handlers (found on disk)", found.length);
     reportFigure(SUITE, "route inputs tried", routeResults.length);
@@ -421,8 +624,16 @@ describe("bad input on every route handler and server action", () => {
     const targets: { name: string; url: string; headers: Record<string, string> }[] = [
       { name: "heartbeat", url: "/api/session/activity", headers: { ...json, cookie: cookies.user } },
       { name: "warning report", url: "/api/session/events", headers: { ...json, cookie: cookies.user } },
-      { name: "internal events", url: "/api/internal/events", headers: { ...json, "x-internal-auth": await signInternal(SECRET, "POST", "/api/internal/events", "") } },
-      { name: "upload", url: "/api/upload", headers: { "content-type": "application/octet-stream", cookie: cookies.user } },
+      {
+        name: "internal events",
+        url: "/api/internal/events",
+        headers: { ...json, "x-internal-auth": await signInternal(SECRET, "POST", "/api/internal/events", "") },
+      },
+      {
+        name: "upload",
+        url: "/api/upload",
+        headers: { "content-type": "application/octet-stream", cookie: cookies.user },
+      },
     ];
     const waited: string[] = [];
     for (const t of targets) {
@@ -430,8 +641,15 @@ describe("bad input on every route handler and server action", () => {
       if (!middlewareMatches(t.url)) {
         const answer = await declaredOnly(t.url, t.headers, declared);
         assert.equal(answer.status, 413, `${t.name}: ${JSON.stringify(answer)}`);
-        assert.ok(answer.ms < 1_500 && answer.sent < MB, `${t.name}: answered after ${answer.ms} ms and ${answer.sent} bytes`);
-        reportFigure(SUITE, `413 for a declared ${declared / MB} MB (${t.name})`, `${answer.ms} ms, ${answer.sent} bytes read`);
+        assert.ok(
+          answer.ms < 1_500 && answer.sent < MB,
+          `${t.name}: answered after ${answer.ms} ms and ${answer.sent} bytes`,
+        );
+        reportFigure(
+          SUITE,
+          `413 for a declared ${declared / MB} MB (${t.name})`,
+          `${answer.ms} ms, ${answer.sent} bytes read`,
+        );
       } else {
         // Next buffers up to 10 MB for the middleware and waits for the rest: send 12 MB at full speed.
         const answer = await declaredOnly(t.url, t.headers, 12 * MB, true);
@@ -453,7 +671,11 @@ describe("bad input on every route handler and server action", () => {
       deleteAccount: { page: "/settings", auth: "user" },
       endUserSessions: { page: "/admin", auth: "admin" },
     };
-    assert.deepEqual(actions.map((a) => a.name).filter((n) => !pages[n]), [], "server actions without bad-input cases: add them here");
+    assert.deepEqual(
+      actions.map((a) => a.name).filter((n) => !pages[n]),
+      [],
+      "server actions without bad-input cases: add them here",
+    );
     const form = (fields: Record<string, string | Blob>) => {
       const data = new FormData();
       data.append("0", JSON.stringify([{ status: "idle" }, "$K1"]));
@@ -475,7 +697,16 @@ describe("bad input on every route handler and server action", () => {
         { admin: "true", identity_id: users.other.id },
         { company: "x".repeat(100_000), billing_email: "a@example.com" },
       ],
-      updateIdlePreference: [{}, { idle_timeout_minutes: "45" }, { idle_timeout_minutes: "abc" }, { idle_timeout_minutes: "015" }, { idle_timeout_minutes: "-15" }, { idle_timeout_minutes: "15.5" }, { idle_timeout_minutes: " 15" }, { idle_timeout_minutes: file }],
+      updateIdlePreference: [
+        {},
+        { idle_timeout_minutes: "45" },
+        { idle_timeout_minutes: "abc" },
+        { idle_timeout_minutes: "015" },
+        { idle_timeout_minutes: "-15" },
+        { idle_timeout_minutes: "15.5" },
+        { idle_timeout_minutes: " 15" },
+        { idle_timeout_minutes: file },
+      ],
       deleteAccount: [{}, { confirm: "delete" }, { confirm: "DELETE " }, { confirm: file }, { confirm: "yes" }],
       endUserSessions: [{}, { target: "" }, { target: "not-an-email" }, { target: "x".repeat(400) }, { target: file }],
     };
@@ -484,24 +715,38 @@ describe("bad input on every route handler and server action", () => {
     let tried = 0;
     let fivexx = 0;
     const wrong: string[] = [];
-    const post = async (id: string, page: string, cookie: string, body: BodyInit, headers: Record<string, string> = {}) => {
-      const response = await fetch(new URL(page, app.url), { method: "POST", redirect: "manual", headers: { cookie, "next-action": id, origin: new URL(app.url).origin, accept: "text/x-component", ...headers }, body });
+    const post = async (
+      id: string,
+      page: string,
+      cookie: string,
+      body: BodyInit,
+      headers: Record<string, string> = {},
+    ) => {
+      const response = await fetch(new URL(page, app.url), {
+        method: "POST",
+        redirect: "manual",
+        headers: { cookie, "next-action": id, origin: new URL(app.url).origin, accept: "text/x-component", ...headers },
+        body,
+      });
       tried++;
       if (response.status >= 500) fivexx++;
       return { status: response.status, text: await response.text() };
     };
-    const refused = (r: { status: number; text: string }) => r.status >= 300 || /"status":"(invalid|error)"/.test(r.text);
+    const refused = (r: { status: number; text: string }) =>
+      r.status >= 300 || /"status":"(invalid|error)"/.test(r.text);
     for (const action of actions) {
       const { page, auth } = pages[action.name]!;
       const cookie = action.name === "signOut" ? otherCookie : cookies[auth];
       for (const fields of payloads[action.name]!) {
         const r = await post(action.id, page, cookie, form(fields));
-        if (r.status !== 200 || !/"status":"invalid"/.test(r.text)) wrong.push(`${action.name} ${JSON.stringify(Object.keys(fields))}: ${r.status} ${r.text.slice(-160)}`);
+        if (r.status !== 200 || !/"status":"invalid"/.test(r.text))
+          wrong.push(`${action.name} ${JSON.stringify(Object.keys(fields))}: ${r.status} ${r.text.slice(-160)}`);
       }
       if (action.name !== "signOut") {
         for (const body of notForms) {
           const r = await post(action.id, page, cookie, body, { "content-type": "text/plain;charset=UTF-8" });
-          if (r.status !== 200 || !/"status":"invalid"/.test(r.text)) wrong.push(`${action.name} args ${body}: ${r.status} ${r.text.slice(-160)}`);
+          if (r.status !== 200 || !/"status":"invalid"/.test(r.text))
+            wrong.push(`${action.name} args ${body}: ${r.status} ${r.text.slice(-160)}`);
         }
       }
       // Malformed (not a React reply) and over Next's 1 MB limit: Next refuses them itself (its 500).
@@ -517,8 +762,12 @@ describe("bad input on every route handler and server action", () => {
         deleteAccount: form({ confirm: "DELETE" }),
         endUserSessions: form({ target: users.other.email }),
       };
-      const foreign = await post(action.id, page, cookie, valid[action.name]!, { origin: "https://evil.example", ...(action.name === "signOut" ? { "content-type": "text/plain;charset=UTF-8" } : {}) });
-      if (foreign.status >= 200 && foreign.status < 300) wrong.push(`${action.name} from https://evil.example: ${foreign.status}`);
+      const foreign = await post(action.id, page, cookie, valid[action.name]!, {
+        origin: "https://evil.example",
+        ...(action.name === "signOut" ? { "content-type": "text/plain;charset=UTF-8" } : {}),
+      });
+      if (foreign.status >= 200 && foreign.status < 300)
+        wrong.push(`${action.name} from https://evil.example: ${foreign.status}`);
     }
     // A plain user calling the admin action with a well-formed target: refused (403), nobody signed out.
     const admin = actions.find((a) => a.name === "endUserSessions")!;

@@ -17,7 +17,13 @@ import { extraAppPort, startApp, type AppInstance } from "../helpers/processes";
 import { APP_URL, KRATOS_PUBLIC_URL, createUser, signIn } from "../helpers/stack";
 import { tcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 
-const COMMON = ["content-security-policy", "x-content-type-options", "referrer-policy", "permissions-policy", "x-frame-options"];
+const COMMON = [
+  "content-security-policy",
+  "x-content-type-options",
+  "referrer-policy",
+  "permissions-policy",
+  "x-frame-options",
+];
 
 interface Checked {
   what: string;
@@ -62,7 +68,11 @@ function expectPageCsp(what: string, r: Hit): string {
   assert.ok(!script.includes("'unsafe-inline'") && !script.includes("'unsafe-eval'"), `${what}: ${script.join(" ")}`);
   assert.deepEqual(d.get("object-src"), ["'none'"]);
   assert.deepEqual(d.get("base-uri"), ["'self'"]);
-  assert.deepEqual(d.get("form-action"), ["'self'", new URL(KRATOS_PUBLIC_URL).origin], `${what}: Kratos' forms must be allowed`);
+  assert.deepEqual(
+    d.get("form-action"),
+    ["'self'", new URL(KRATOS_PUBLIC_URL).origin],
+    `${what}: Kratos' forms must be allowed`,
+  );
   assert.ok(!nonces.includes(nonce), `${what}: nonce ${nonce} was already used by another response`);
   nonces.push(nonce);
   return nonce;
@@ -98,7 +108,12 @@ describe("security headers on the stack (http APP_URL, production build)", () =>
 
   it("public pages: /signed-out, /login and /registration with a flow, /error", async () => {
     const anon = new Jar();
-    for (const path of ["/signed-out?reason=idle", `/login?flow=${await startFlow("login", anon)}`, `/registration?flow=${await startFlow("registration", anon)}`, "/error"]) {
+    for (const path of [
+      "/signed-out?reason=idle",
+      `/login?flow=${await startFlow("login", anon)}`,
+      `/registration?flow=${await startFlow("registration", anon)}`,
+      "/error",
+    ]) {
       const r = await hit(APP_URL, path, anon);
       assert.equal(r.status, 200, `${path}: ${r.status} ${r.location}`);
       expectScriptsNonced(path, r, expectPageCsp(path, r));
@@ -123,8 +138,12 @@ describe("security headers on the stack (http APP_URL, production build)", () =>
       expectScriptsNonced(path, r, expectPageCsp(path, r));
       const set = r.headers.getSetCookie().find((c) => c.startsWith("idle_act="));
       assert.ok(set, `${path}: the gate re-issues the activity record`);
-      const attrs = set.split(";").slice(1).map((a) => a.trim().toLowerCase());
-      for (const a of ["httponly", "samesite=lax", "path=/", "secure"]) assert.ok(attrs.includes(a), `${path}: idle_act lacks ${a}: ${set}`);
+      const attrs = set
+        .split(";")
+        .slice(1)
+        .map((a) => a.trim().toLowerCase());
+      for (const a of ["httponly", "samesite=lax", "path=/", "secure"])
+        assert.ok(attrs.includes(a), `${path}: idle_act lacks ${a}: ${set}`);
       assert.equal(r.headers.get("strict-transport-security"), null, "no HSTS for an http APP_URL");
     }
   });
@@ -166,7 +185,11 @@ describe("production with an https APP_URL (extra app instance, same build)", ()
       port,
       policy: { revalidateSeconds: 1 },
       // The browser-facing URL is https (as behind a TLS-terminating proxy); the test talks http to the port.
-      env: { APP_URL: `https://localhost:${port}`, KRATOS_PUBLIC_INTERNAL_URL: `http://127.0.0.1:${kratos.port}`, SWEEPER_ENABLED: "false" },
+      env: {
+        APP_URL: `https://localhost:${port}`,
+        KRATOS_PUBLIC_INTERNAL_URL: `http://127.0.0.1:${kratos.port}`,
+        SWEEPER_ENABLED: "false",
+      },
     });
   });
   after(async () => {
@@ -208,7 +231,11 @@ describe("production with an https APP_URL (extra app instance, same build)", ()
 
 after(() => {
   reportFigure("headers", "responses checked", checked.length);
-  reportFigure("headers", "missing headers", checked.reduce((n, c) => n + c.missing.length, 0));
+  reportFigure(
+    "headers",
+    "missing headers",
+    checked.reduce((n, c) => n + c.missing.length, 0),
+  );
   reportFigure("headers", "nonces (distinct / responses with a nonce)", `${new Set(nonces).size} / ${nonces.length}`);
   reportFigure("headers", "<script> tags checked (all with the nonce)", scriptsChecked);
 });

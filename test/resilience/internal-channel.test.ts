@@ -20,13 +20,26 @@ import { scratchDatabase } from "../helpers/stack";
 
 const SUITE = "internal-channel";
 const SECRET = process.env.SESSION_SECRET ?? "";
-const POLICY = { idleDesktopSeconds: 300, idleMobileSeconds: 300, warningSeconds: 20, revalidateSeconds: 5, activityWriteSeconds: 1, sweepIntervalSeconds: 1 };
+const POLICY = {
+  idleDesktopSeconds: 300,
+  idleMobileSeconds: 300,
+  warningSeconds: 20,
+  revalidateSeconds: 5,
+  activityWriteSeconds: 1,
+  sweepIntervalSeconds: 1,
+};
 
 let app: AppInstance;
 let db: Awaited<ReturnType<typeof scratchDatabase>>;
 
-function signedGet(path: string, query = "", header = signInternal(SECRET, "GET", `${path}${query ? `?${query}` : ""}`, "")) {
-  return fetch(`${app.url}${path}`, { headers: { "x-internal-auth": header, ...(query ? { "x-internal-query": query } : {}) } });
+function signedGet(
+  path: string,
+  query = "",
+  header = signInternal(SECRET, "GET", `${path}${query ? `?${query}` : ""}`, ""),
+) {
+  return fetch(`${app.url}${path}`, {
+    headers: { "x-internal-auth": header, ...(query ? { "x-internal-query": query } : {}) },
+  });
 }
 
 describe("internal channel and health on a running app", () => {
@@ -34,7 +47,11 @@ describe("internal channel and health on a running app", () => {
     assert.ok(SECRET.length >= 32, "SESSION_SECRET must be set (source .stack/<name>/env)");
     db = await scratchDatabase(`app_rs_internal_${process.env.APP_PORT ?? "test"}`);
     // APP_URL leads nowhere (port 1 refuses connections); APP_INTERNAL_URL unset: the default must not use it.
-    app = await startApp({ port: extraAppPort(2), policy: POLICY, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false", APP_URL: "http://localhost:1", APP_INTERNAL_URL: "" } });
+    app = await startApp({
+      port: extraAppPort(2),
+      policy: POLICY,
+      env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false", APP_URL: "http://localhost:1", APP_INTERNAL_URL: "" },
+    });
   });
   after(async () => {
     await app?.stop();
@@ -64,7 +81,10 @@ describe("internal channel and health on a running app", () => {
     const jar = new Jar(session!.cookie);
     assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
     const query = `sid=${session!.sessionId}`;
-    await eventually(async () => ((await signedGet("/api/internal/activity", query)).status === 200 ? true : undefined), 5_000);
+    await eventually(
+      async () => ((await signedGet("/api/internal/activity", query)).status === 200 ? true : undefined),
+      5_000,
+    );
 
     const header = signInternal(SECRET, "GET", `/api/internal/activity?${query}`, "");
     const first = await signedGet("/api/internal/activity", query, header);
@@ -74,12 +94,19 @@ describe("internal channel and health on a running app", () => {
     assert.equal(again.status, 403, "the same signed request twice");
 
     // The old shape: the session id in the URL, correctly signed over it.
-    const inUrl = await fetch(`${app.url}/api/internal/activity?${query}`, { headers: { "x-internal-auth": signInternal(SECRET, "GET", `/api/internal/activity?${query}`, "") } });
+    const inUrl = await fetch(`${app.url}/api/internal/activity?${query}`, {
+      headers: { "x-internal-auth": signInternal(SECRET, "GET", `/api/internal/activity?${query}`, "") },
+    });
     assert.equal(inUrl.status, 400);
     assert.equal(((await inUrl.json()) as { error: string }).error, "query_in_url");
 
     const events = JSON.stringify({ type: "nope" });
-    const post = (h: string) => fetch(`${app.url}/api/internal/events`, { method: "POST", headers: { "x-internal-auth": h, "content-type": "application/json" }, body: events });
+    const post = (h: string) =>
+      fetch(`${app.url}/api/internal/events`, {
+        method: "POST",
+        headers: { "x-internal-auth": h, "content-type": "application/json" },
+        body: events,
+      });
     const eventHeader = signInternal(SECRET, "POST", "/api/internal/events", events);
     assert.equal((await post(eventHeader)).status, 400, "signed, then judged on its body");
     assert.equal((await post(eventHeader)).status, 403, "the same signed request twice");
@@ -92,7 +119,10 @@ describe("internal channel and health on a running app", () => {
     await sleep(1_500); // activity now is clearly later than the sign-in
     assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
     const stored = await eventually(async () => {
-      const { rows } = await db.pool.query<{ la: string }>("SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la FROM session_activity WHERE session_id = $1", [session!.sessionId]);
+      const { rows } = await db.pool.query<{ la: string }>(
+        "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la FROM session_activity WHERE session_id = $1",
+        [session!.sessionId],
+      );
       return rows[0] ? Number(rows[0].la) : undefined;
     }, 5_000);
     // The browser's record is gone: the gate asks the Node side over the internal channel for the last
@@ -103,7 +133,10 @@ describe("internal channel and health on a running app", () => {
     const record = decodeRecord(jar.get("idle_act"), SECRET);
     assert.equal(record.status, "valid", "the gate re-issued the record");
     if (record.status !== "valid") return;
-    assert.ok(record.record.lastActivityAt > record.record.authenticatedAt, `last activity ${record.record.lastActivityAt} is later than the sign-in ${record.record.authenticatedAt}`);
+    assert.ok(
+      record.record.lastActivityAt > record.record.authenticatedAt,
+      `last activity ${record.record.lastActivityAt} is later than the sign-in ${record.record.authenticatedAt}`,
+    );
     assert.equal(record.record.lastActivityAt, stored, "the server's last activity, fetched over the channel");
     assert.doesNotMatch(app.logs(), /\[gate\] audit report (refused|failed)/);
   });

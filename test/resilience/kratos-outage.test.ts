@@ -11,7 +11,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { reportFigure } from "../helpers/figures";
 import { Jar, hit, sleep } from "../helpers/http";
-import { extraAppPort, extraKratosPorts, kratosInstance, startApp, type AppInstance, type KratosInstance } from "../helpers/processes";
+import {
+  extraAppPort,
+  extraKratosPorts,
+  kratosInstance,
+  startApp,
+  type AppInstance,
+  type KratosInstance,
+} from "../helpers/processes";
 import { signInMany, type SignedInSession } from "../helpers/sessions";
 import { scratchDatabase, whoamiStatus } from "../helpers/stack";
 
@@ -65,7 +72,9 @@ async function browse(app: string, index: number, jar: Jar, samples: Sample[], r
       status: r.status,
       location: r.location,
       signedInBody: /Signed in as|"absoluteExpiresAt"/.test(r.body),
-      explained503: r.status === 503 && (path === "/dashboard" ? /Sign-in service unavailable/.test(r.body) : r.body.includes('"auth_unavailable"')),
+      explained503:
+        r.status === 503 &&
+        (path === "/dashboard" ? /Sign-in service unavailable/.test(r.body) : r.body.includes('"auth_unavailable"')),
     });
     await sleep(REQUEST_EVERY_MS * (0.5 + Math.random()));
   }
@@ -78,11 +87,21 @@ describe("Kratos outage", () => {
 
   before(async () => {
     db = await scratchDatabase("app_res_kratos_outage");
-    kratos = kratosInstance(extraKratosPorts().publicPort, extraKratosPorts().adminPort, `http://localhost:${extraAppPort(4)}`);
+    kratos = kratosInstance(
+      extraKratosPorts().publicPort,
+      extraKratosPorts().adminPort,
+      `http://localhost:${extraAppPort(4)}`,
+    );
     await kratos.start();
     app = await startApp({
       port: extraAppPort(4),
-      policy: { idleDesktopSeconds: 60, warningSeconds: 20, revalidateSeconds: REVALIDATE_S, activityWriteSeconds: 1, sweepIntervalSeconds: 1 },
+      policy: {
+        idleDesktopSeconds: 60,
+        warningSeconds: 20,
+        revalidateSeconds: REVALIDATE_S,
+        activityWriteSeconds: 1,
+        sweepIntervalSeconds: 1,
+      },
       env: { DATABASE_URL: db.url, KRATOS_PUBLIC_INTERNAL_URL: kratos.publicUrl, KRATOS_ADMIN_URL: kratos.adminUrl },
     });
   });
@@ -126,9 +145,13 @@ describe("Kratos outage", () => {
     const unexpected: string[] = [];
     const first503: number[] = [];
     for (const sample of samples) {
-      const signedOut = sample.status === 401 || /\/(signed-out|login)/.test(sample.location ?? "") || (sample.location ?? "").includes("/self-service/login");
+      const signedOut =
+        sample.status === 401 ||
+        /\/(signed-out|login)/.test(sample.location ?? "") ||
+        (sample.location ?? "").includes("/self-service/login");
       if (signedOut) spuriousSignOuts += 1;
-      if (![200, 503].includes(sample.status) && !signedOut) unexpected.push(`${sample.path} ${sample.status} at +${sample.sentAt - outages[0]!.stopAt} ms`);
+      if (![200, 503].includes(sample.status) && !signedOut)
+        unexpected.push(`${sample.path} ${sample.status} at +${sample.sentAt - outages[0]!.stopAt} ms`);
       if (sample.status === 503 && sample.signedInBody) servedSignedIn += 1; // an error page must not leak the session either
     }
     for (const [cycle, o] of outages.entries()) {
@@ -139,12 +162,17 @@ describe("Kratos outage", () => {
         first503.push(firstFail.doneAt - o.downAt);
         // Served as signed in after the bound, or after this session's first 503: both must never happen.
         const bound = o.downAt + REVALIDATE_S * 1000 + IN_FLIGHT_MARGIN_MS;
-        servedSignedIn += during.filter((x) => x.status === 200 && (x.sentAt > bound || x.sentAt > firstFail.doneAt)).length;
+        servedSignedIn += during.filter(
+          (x) => x.status === 200 && (x.sentAt > bound || x.sentAt > firstFail.doneAt),
+        ).length;
       }
     }
     const worstFirst503 = Math.max(...first503);
 
-    const audit = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM security_audit WHERE session_id = ANY($1::uuid[])", [sessions.map((s) => s.sessionId)]);
+    const audit = await db.pool.query<{ n: string }>(
+      "SELECT count(*) AS n FROM security_audit WHERE session_id = ANY($1::uuid[])",
+      [sessions.map((s) => s.sessionId)],
+    );
     const auditRows = Number(audit.rows[0]?.n);
     // The same sessions carry on: each one's last answer is 200 and Kratos still knows it.
     const lastUp = outages.at(-1)!.upAt;
@@ -155,8 +183,16 @@ describe("Kratos outage", () => {
     }
 
     reportFigure("outages", "Kratos stops survived (10 sessions browsing)", `${outages.length} of ${CYCLES}`);
-    reportFigure("outages", "Kratos stop command -> unreachable, worst", `${(Math.max(...outages.map((o) => o.downAt - o.stopAt)) / 1000).toFixed(2)} s`);
-    reportFigure("outages", "Kratos unreachable -> first 503, worst", `${(worstFirst503 / 1000).toFixed(2)} s (bound ${FIRST_503_BOUND_MS / 1000} s)`);
+    reportFigure(
+      "outages",
+      "Kratos stop command -> unreachable, worst",
+      `${(Math.max(...outages.map((o) => o.downAt - o.stopAt)) / 1000).toFixed(2)} s`,
+    );
+    reportFigure(
+      "outages",
+      "Kratos unreachable -> first 503, worst",
+      `${(worstFirst503 / 1000).toFixed(2)} s (bound ${FIRST_503_BOUND_MS / 1000} s)`,
+    );
     reportFigure("outages", "requests served signed in after the bound", `${servedSignedIn} of ${samples.length}`);
     reportFigure("outages", "spurious sign-outs / audit rows (Kratos)", `${spuriousSignOuts} / ${auditRows}`);
     reportFigure("outages", "sessions carrying on after restart", `${carriedOn} of ${SESSIONS}`);
@@ -168,6 +204,10 @@ describe("Kratos outage", () => {
     assert.equal(auditRows, 0, "an outage is not an expiry");
     assert.equal(carriedOn, SESSIONS, "every session carries on after Kratos is back");
     assert.deepEqual(unexpected, [], "only 200 or the 503 that names the sign-in service");
-    assert.deepEqual(samples.filter((x) => x.status === 503 && !x.explained503), [], "every 503 says the sign-in service is unavailable");
+    assert.deepEqual(
+      samples.filter((x) => x.status === 503 && !x.explained503),
+      [],
+      "every 503 says the sign-in service is unavailable",
+    );
   });
 });

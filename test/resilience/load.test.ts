@@ -32,10 +32,17 @@ import { createIdentities, signInAs, signInMany, type Identity, type SignedInSes
 import { KRATOS_ADMIN_URL, scratchDatabase, whoamiStatus } from "../helpers/stack";
 import { percentile, seedFromEnv, seededRandom } from "../helpers/stats";
 
-const POLICY = { idleDesktopSeconds: 20, warningSeconds: 20, revalidateSeconds: 2, activityWriteSeconds: 2, sweepIntervalSeconds: 1 };
+const POLICY = {
+  idleDesktopSeconds: 20,
+  warningSeconds: 20,
+  revalidateSeconds: 2,
+  activityWriteSeconds: 2,
+  sweepIntervalSeconds: 1,
+};
 const BUDGET_MS = POLICY.idleDesktopSeconds * 1000;
 const MARGIN_S = 3;
-const SLACK_MS = (POLICY.activityWriteSeconds + POLICY.sweepIntervalSeconds + POLICY.revalidateSeconds + MARGIN_S) * 1000;
+const SLACK_MS =
+  (POLICY.activityWriteSeconds + POLICY.sweepIntervalSeconds + POLICY.revalidateSeconds + MARGIN_S) * 1000;
 const ACTIVE = 100;
 const SILENT = 60;
 const POLLING = 40;
@@ -85,7 +92,11 @@ describe("load", () => {
     const jar = new Jar(warm!.cookie);
     for (let i = 0; i < 10; i++) {
       for (const path of ["/dashboard", "/dashboard/upload", "/api/session"]) await hit(app.url, path, jar);
-      await hit(app.url, "/api/session/activity", jar, { method: "POST", headers: { "content-type": "application/json" }, body: '{"reason":"heartbeat"}' });
+      await hit(app.url, "/api/session/activity", jar, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"reason":"heartbeat"}',
+      });
     }
   });
   after(async () => {
@@ -110,7 +121,11 @@ describe("load", () => {
         kind === "page"
           ? await hit(app.url, random() < 0.7 ? "/dashboard" : "/dashboard/upload", b.jar)
           : kind === "heartbeat"
-            ? await hit(app.url, "/api/session/activity", b.jar, { method: "POST", headers: { "content-type": "application/json" }, body: '{"reason":"heartbeat"}' })
+            ? await hit(app.url, "/api/session/activity", b.jar, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: '{"reason":"heartbeat"}',
+              })
             : await hit(app.url, "/api/session", b.jar);
       const doneAt = Date.now();
       latencies.push(doneAt - sentAt);
@@ -128,13 +143,23 @@ describe("load", () => {
       // and one signed in long before its first request is idle by then.
       await sleep(random() * ARRIVAL_MS);
       const session = await signInAs(identity);
-      const b: Browser = { session, role, jar: new Jar(session.cookie), stopAt: started + RUN_MS, lastActivitySent: Date.now(), lastActivityDone: Date.now(), signedOutWhileActive: false, maxServerGap: 0 };
+      const b: Browser = {
+        session,
+        role,
+        jar: new Jar(session.cookie),
+        stopAt: started + RUN_MS,
+        lastActivitySent: Date.now(),
+        lastActivityDone: Date.now(),
+        signedOutWhileActive: false,
+        maxServerGap: 0,
+      };
       if (role !== "active") b.stopAt = Date.now() + between(STOP_WINDOW_MS);
       let kind: "page" | "heartbeat" | "poll" = "page";
       // Active phase: pages, heartbeats and polls; never longer than half the budget without activity.
       while (Date.now() < b.stopAt) {
         const r = await request(b, kind);
-        if (r.signedOut || (r.ok && kind !== "poll")) b.maxServerGap = Math.max(b.maxServerGap, r.doneAt - b.lastActivitySent);
+        if (r.signedOut || (r.ok && kind !== "poll"))
+          b.maxServerGap = Math.max(b.maxServerGap, r.doneAt - b.lastActivitySent);
         if (r.signedOut) {
           b.signedOutWhileActive = true;
           return b;
@@ -166,7 +191,11 @@ describe("load", () => {
       b.aliveAtDeadline = (await whoamiStatus(b.session.cookie)) === 200;
       return b;
     };
-    const browsers = await Promise.all(identities.map((identity, i) => simulate(identity, i < ACTIVE ? "active" : i < ACTIVE + SILENT ? "silent" : "polling")));
+    const browsers = await Promise.all(
+      identities.map((identity, i) =>
+        simulate(identity, i < ACTIVE ? "active" : i < ACTIVE + SILENT ? "silent" : "polling"),
+      ),
+    );
     const runSeconds = (Date.now() - started) / 1000;
 
     // Ground truth afterwards: Kratos (admin API) and the audit trail.
@@ -178,7 +207,8 @@ describe("load", () => {
       "SELECT session_id, event_type, (extract(epoch FROM created_at) * 1000)::bigint AS at FROM security_audit WHERE event_type LIKE 'session_expired_%'",
     );
     const endRows = new Map<string, { type: string; at: number }[]>();
-    for (const r of rows) endRows.set(r.session_id, [...(endRows.get(r.session_id) ?? []), { type: r.event_type, at: Number(r.at) }]);
+    for (const r of rows)
+      endRows.set(r.session_id, [...(endRows.get(r.session_id) ?? []), { type: r.event_type, at: Number(r.at) }]);
 
     let falseExpiries = 0;
     let seenIdle = 0;
@@ -196,7 +226,9 @@ describe("load", () => {
       // its session may then rightly end by the sweeper, a budget after its last request: not while active.
       const endedAfterItStopped = ends.length > 0 && ends.every((e) => e.at >= b.lastActivityDone + BUDGET_MS);
       const endedWhileActive =
-        b.role === "active" ? b.signedOutWhileActive || ((ends.length > 0 || !stillActive) && !endedAfterItStopped) : b.signedOutWhileActive;
+        b.role === "active"
+          ? b.signedOutWhileActive || ((ends.length > 0 || !stillActive) && !endedAfterItStopped)
+          : b.signedOutWhileActive;
       if (endedWhileActive && b.maxServerGap >= BUDGET_MS) seenIdle += 1;
       else if (endedWhileActive) falseExpiries += 1;
       if (b.role === "active") continue;
@@ -209,17 +241,45 @@ describe("load", () => {
     }
     const requests = latencies.length;
     const s = (n: number) => `${n.toFixed(1)} s`;
-    reportFigure("load", "sessions (active / silent idle / polling idle)", `${ACTIVE} / ${SILENT} / ${POLLING}, seed ${seed}`);
+    reportFigure(
+      "load",
+      "sessions (active / silent idle / polling idle)",
+      `${ACTIVE} / ${SILENT} / ${POLLING}, seed ${seed}`,
+    );
     reportFigure("load", "run / setup (200 identities, admin API)", `${s(runSeconds)} / ${s(setupSeconds)}`);
     reportFigure("load", "requests, throughput", `${requests}, ${(requests / runSeconds).toFixed(1)} req/s`);
-    reportFigure("load", "latency p50 / p99 / max", `${percentile(latencies, 50)} / ${percentile(latencies, 99)} / ${Math.max(...latencies)} ms`);
-    reportFigure("load", "latency p50 / p99 after the arrivals", `${percentile(steadyLatencies, 50)} / ${percentile(steadyLatencies, 99)} ms`);
+    reportFigure(
+      "load",
+      "latency p50 / p99 / max",
+      `${percentile(latencies, 50)} / ${percentile(latencies, 99)} / ${Math.max(...latencies)} ms`,
+    );
+    reportFigure(
+      "load",
+      "latency p50 / p99 after the arrivals",
+      `${percentile(steadyLatencies, 50)} / ${percentile(steadyLatencies, 99)} ms`,
+    );
     reportFigure("load", "false expiries (active sessions ended)", `${falseExpiries} of ${ACTIVE}`);
-    reportFigure("load", "ended while active, after requests waited past the budget", `${seenIdle} (longest wait ${s(Math.max(...browsers.map((b) => b.maxServerGap)) / 1000)})`);
-    reportFigure("load", "missed expiries (alive past budget + slack)", `${missed} of ${SILENT + POLLING} (slack ${SLACK_MS / 1000} s)`);
+    reportFigure(
+      "load",
+      "ended while active, after requests waited past the budget",
+      `${seenIdle} (longest wait ${s(Math.max(...browsers.map((b) => b.maxServerGap)) / 1000)})`,
+    );
+    reportFigure(
+      "load",
+      "missed expiries (alive past budget + slack)",
+      `${missed} of ${SILENT + POLLING} (slack ${SLACK_MS / 1000} s)`,
+    );
     reportFigure("load", "early expiries (ended before the budget)", `${early}`);
-    reportFigure("load", "idle: ended past budget min / p50 / max", `${s(Math.min(...pastBudget))} / ${s(percentile(pastBudget, 50))} / ${s(Math.max(...pastBudget))}`);
-    reportFigure("load", "ended by sweeper / by the gate on a poll", `${endedBySweeper} / ${SILENT + POLLING - endedBySweeper}`);
+    reportFigure(
+      "load",
+      "idle: ended past budget min / p50 / max",
+      `${s(Math.min(...pastBudget))} / ${s(percentile(pastBudget, 50))} / ${s(Math.max(...pastBudget))}`,
+    );
+    reportFigure(
+      "load",
+      "ended by sweeper / by the gate on a poll",
+      `${endedBySweeper} / ${SILENT + POLLING - endedBySweeper}`,
+    );
     reportFigure("load", "ended sessions without exactly 1 audit row", `${wrongAuditCount}`);
 
     assert.deepEqual(unexpected, [], "every answer is 200 or a sign-out");

@@ -56,7 +56,8 @@ function checkTarget(raw: string, base: URL, what: string): string | null {
   if (offOrigin(target, allowed)) return `${what} leads to ${target.href.slice(0, 120)}`;
   // A return_to carried onwards (to a page that acts on it, or handed to Kratos) must itself stay on the
   // app. Other pages ignore a return_to query parameter (/billing?return_to=… goes nowhere).
-  const returnTo = RETURN_TO_READERS.has(target.pathname) || target.origin === KRATOS ? target.searchParams.get("return_to") : null;
+  const returnTo =
+    RETURN_TO_READERS.has(target.pathname) || target.origin === KRATOS ? target.searchParams.get("return_to") : null;
   if (returnTo !== null) {
     let inner: URL | null = null;
     try {
@@ -64,7 +65,10 @@ function checkTarget(raw: string, base: URL, what: string): string | null {
     } catch {
       inner = null;
     }
-    const innerBad = inner === null ? returnTo.includes("evil") : offOrigin(inner, allowed) || (target.origin === KRATOS && inner.origin === KRATOS);
+    const innerBad =
+      inner === null
+        ? returnTo.includes("evil")
+        : offOrigin(inner, allowed) || (target.origin === KRATOS && inner.origin === KRATOS);
     if (innerBad) return `${what} carries return_to=${returnTo.slice(0, 120)}`;
   }
   return null;
@@ -79,7 +83,9 @@ async function checkFlow(location: URL, jar: Jar): Promise<string | null> {
   const flow = location.searchParams.get("flow");
   const kind = location.pathname.replace(/^\//, "");
   if (!flow || !["login", "registration", "settings"].includes(kind)) return null;
-  const response = await fetch(`${KRATOS}/self-service/${kind}/flows?id=${enc(flow)}`, { headers: { cookie: jar.header(), accept: "application/json" } });
+  const response = await fetch(`${KRATOS}/self-service/${kind}/flows?id=${enc(flow)}`, {
+    headers: { cookie: jar.header(), accept: "application/json" },
+  });
   if (!response.ok) return null; // another browser's flow: Kratos will not run it
   const { return_to: stored } = (await response.json()) as { return_to?: string };
   if (!stored || !/^([a-z][a-z0-9+.-]*:|\/\/[^/\\])/i.test(stored)) return null;
@@ -90,10 +96,13 @@ async function checkFlow(location: URL, jar: Jar): Promise<string | null> {
 function rawGet(origin: string, rawPath: string, cookie: string): Promise<{ status: number; location: string | null }> {
   const url = new URL(origin);
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: url.hostname, port: url.port, path: rawPath, headers: { cookie, accept: "text/html" } }, (response) => {
-      response.resume();
-      resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null });
-    });
+    const request = http.request(
+      { host: url.hostname, port: url.port, path: rawPath, headers: { cookie, accept: "text/html" } },
+      (response) => {
+        response.resume();
+        resolve({ status: response.statusCode ?? 0, location: response.headers.location ?? null });
+      },
+    );
     request.on("error", reject);
     request.end();
   });
@@ -102,7 +111,9 @@ function rawGet(origin: string, rawPath: string, cookie: string): Promise<{ stat
 /** A browser would percent-encode what cannot go on the request line (spaces, controls, non-ASCII). */
 function asRequestPath(payload: string): string {
   const path = payload.startsWith("/") ? payload : `/${payload}`;
-  return [...Buffer.from(path, "utf8")].map((b) => (b > 0x20 && b < 0x7f ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`)).join("");
+  return [...Buffer.from(path, "utf8")]
+    .map((b) => (b > 0x20 && b < 0x7f ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`))
+    .join("");
 }
 
 /**
@@ -151,7 +162,8 @@ async function follow(
       const problem = checkTarget(target, url, `link on ${url.pathname}`);
       if (problem) return problem;
     }
-    if (/<script>location=|onmouseover="location|<meta http-equiv="refresh" content="0;url=https:\/\/evil/i.test(body)) return `markup injected into ${url.pathname}`;
+    if (/<script>location=|onmouseover="location|<meta http-equiv="refresh" content="0;url=https:\/\/evil/i.test(body))
+      return `markup injected into ${url.pathname}`;
     return null;
   }
   return null;
@@ -173,7 +185,11 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
     // Named per stack: two test stacks share one PostgreSQL server.
     db = await scratchDatabase(`app_rs_redirect_${process.env.APP_PORT ?? "test"}`);
     const [instance, user, stepUpUser, ...logoutUsers] = await Promise.all([
-      startApp({ port: extraAppPort(1), policy: STEP_UP_POLICY, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } }),
+      startApp({
+        port: extraAppPort(1),
+        policy: STEP_UP_POLICY,
+        env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" },
+      }),
       createUser().then(signIn),
       createUser().then(signIn),
       ...[0, 1, 2, 3, 4, 5, 6, 7].map(() => createUser().then(signIn)),
@@ -185,7 +201,10 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
     allowed = new Set([APP, KRATOS, new URL(stepUpApp.url).origin]);
     // The step-up session: active on the dashboard, then idle past Billing's 1 s budget.
     const jar = new Jar(stepUpCookie);
-    const dashboard = await fetch(`${stepUpApp.url}/dashboard`, { redirect: "manual", headers: { cookie: jar.header() } });
+    const dashboard = await fetch(`${stepUpApp.url}/dashboard`, {
+      redirect: "manual",
+      headers: { cookie: jar.header() },
+    });
     assert.equal(dashboard.status, 200);
     jar.absorb(dashboard);
     stepUpCookie = jar.header();
@@ -197,14 +216,35 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
       // The app's own /login only hands Kratos its sanitised URL; the page Kratos sends back is rendered in
       // the harder case below (a flow started at Kratos with the raw payload).
       { name: "app /login, signed out", run: (p) => follow(`${APP}/login?return_to=${enc(p)}`, signedOut()) },
-      { name: "app /login, signed in (Kratos returns at once)", run: (p) => follow(`${APP}/login?return_to=${enc(p)}`, signedIn()) },
-      { name: "step-up: app /login?refresh=true, signed in", run: (p) => follow(`${APP}/login?refresh=true&return_to=${enc(p)}`, signedIn()) },
-      { name: "app /registration, signed out", run: (p) => follow(`${APP}/registration?return_to=${enc(p)}`, signedOut()) },
+      {
+        name: "app /login, signed in (Kratos returns at once)",
+        run: (p) => follow(`${APP}/login?return_to=${enc(p)}`, signedIn()),
+      },
+      {
+        name: "step-up: app /login?refresh=true, signed in",
+        run: (p) => follow(`${APP}/login?refresh=true&return_to=${enc(p)}`, signedIn()),
+      },
+      {
+        name: "app /registration, signed out",
+        run: (p) => follow(`${APP}/registration?return_to=${enc(p)}`, signedOut()),
+      },
       // After Kratos refused a flow for CSRF (lib/auth/flow-restart.ts): the restart and the "cookies needed" page's link.
-      { name: "app /login/restart (cookie check), signed out", run: (p) => follow(`${APP}/login/restart?return_to=${enc(p)}`, signedOut()) },
-      { name: "app /registration/restart (cookie check), signed out", run: (p) => follow(`${APP}/registration/restart?return_to=${enc(p)}`, signedOut()) },
-      { name: "app /login?cookies=off and its 'Try again' link", run: (p) => follow(`${APP}/login?cookies=off&return_to=${enc(p)}`, signedOut(), { render: true }) },
-      { name: "app /settings (Kratos settings flow), signed in", run: (p) => follow(`${APP}/settings?return_to=${enc(p)}`, signedIn(), { hops: 1 }) },
+      {
+        name: "app /login/restart (cookie check), signed out",
+        run: (p) => follow(`${APP}/login/restart?return_to=${enc(p)}`, signedOut()),
+      },
+      {
+        name: "app /registration/restart (cookie check), signed out",
+        run: (p) => follow(`${APP}/registration/restart?return_to=${enc(p)}`, signedOut()),
+      },
+      {
+        name: "app /login?cookies=off and its 'Try again' link",
+        run: (p) => follow(`${APP}/login?cookies=off&return_to=${enc(p)}`, signedOut(), { render: true }),
+      },
+      {
+        name: "app /settings (Kratos settings flow), signed in",
+        run: (p) => follow(`${APP}/settings?return_to=${enc(p)}`, signedIn(), { hops: 1 }),
+      },
       { name: "/signed-out page and its 'Sign in again' link", run: signedOutPage },
       {
         name: "the gate: a crafted URL without a session",
@@ -213,16 +253,29 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
       {
         name: "the gate's step-up (idle past Billing's budget)",
         // In the query for every payload; in the path too for those that could fold into "//" there.
-        run: async (p) => (await stepUp(`/billing?return_to=${enc(p)}`, true)) ?? (/^[/\\%]/.test(p) ? stepUp(`/billing${asRequestPath(p)}`, false) : null),
+        run: async (p) =>
+          (await stepUp(`/billing?return_to=${enc(p)}`, true)) ??
+          (/^[/\\%]/.test(p) ? stepUp(`/billing${asRequestPath(p)}`, false) : null),
       },
-      { name: "Kratos login/browser, signed in (returns at once)", run: (p) => follow(`${KRATOS}/self-service/login/browser?return_to=${enc(p)}`, signedIn()) },
+      {
+        name: "Kratos login/browser, signed in (returns at once)",
+        run: (p) => follow(`${KRATOS}/self-service/login/browser?return_to=${enc(p)}`, signedIn()),
+      },
       // Flows started at Kratos with the raw payload, then rendered by the app's page (@ory/elements-react).
-      { name: "Kratos login/browser, signed out, the app's page", run: (p) => follow(`${KRATOS}/self-service/login/browser?return_to=${enc(p)}`, signedOut(), { render: true }) },
-      { name: "Kratos settings/browser, signed in, the app's page", run: (p) => follow(`${KRATOS}/self-service/settings/browser?return_to=${enc(p)}`, signedIn(), { render: true }) },
+      {
+        name: "Kratos login/browser, signed out, the app's page",
+        run: (p) => follow(`${KRATOS}/self-service/login/browser?return_to=${enc(p)}`, signedOut(), { render: true }),
+      },
+      {
+        name: "Kratos settings/browser, signed in, the app's page",
+        run: (p) => follow(`${KRATOS}/self-service/settings/browser?return_to=${enc(p)}`, signedIn(), { render: true }),
+      },
       {
         name: "Kratos logout/browser (sign-out URL), signed in",
         run: async (p) => {
-          const response = await fetch(`${KRATOS}/self-service/logout/browser?return_to=${enc(p)}`, { headers: { cookie: userCookie, accept: "application/json" } });
+          const response = await fetch(`${KRATOS}/self-service/logout/browser?return_to=${enc(p)}`, {
+            headers: { cookie: userCookie, accept: "application/json" },
+          });
           if (!response.ok) return null; // refused: nothing to follow
           const { logout_url } = (await response.json()) as { logout_url: string };
           return checkTarget(logout_url, new URL(KRATOS), "logout URL");
@@ -253,9 +306,11 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
   async function stepUp(rawPath: string, mustStepUp: boolean): Promise<string | null> {
     let first = await rawGet(stepUpApp.url, rawPath, stepUpCookie);
     // Next first folds repeated slashes ("/billing//x" -> 308 "/billing/x"), on the same origin: go on.
-    if (first.status === 308 && first.location?.startsWith("/") && !first.location.startsWith("//")) first = await rawGet(stepUpApp.url, first.location, stepUpCookie);
+    if (first.status === 308 && first.location?.startsWith("/") && !first.location.startsWith("//"))
+      first = await rawGet(stepUpApp.url, first.location, stepUpCookie);
     // Else this place tested nothing: 303 to the refresh login.
-    if (mustStepUp && (first.status !== 303 || !first.location?.includes("refresh=true"))) return `no step-up for ${rawPath.slice(0, 60)}: ${first.status} ${first.location}`;
+    if (mustStepUp && (first.status !== 303 || !first.location?.includes("refresh=true")))
+      return `no step-up for ${rawPath.slice(0, 60)}: ${first.status} ${first.location}`;
     return follow(`${stepUpApp.url}/`, new Jar(stepUpCookie), { first, hops: 2 });
   }
 
@@ -283,7 +338,13 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
     const action = await fetch(`${APP}/dashboard`, {
       method: "POST",
       redirect: "manual",
-      headers: { cookie: jar.header(), "next-action": signOut.id, origin: APP, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+      headers: {
+        cookie: jar.header(),
+        "next-action": signOut.id,
+        origin: APP,
+        "content-type": "text/plain;charset=UTF-8",
+        accept: "text/x-component",
+      },
       body: JSON.stringify([enc(PAYLOADS[0]!)]), // an argument the action must ignore
     });
     await action.body?.cancel();
@@ -294,12 +355,17 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
     assert.equal(await whoamiStatus(logoutCookies[0]!), 401, "signed out in Kratos");
 
     // Kratos' logout link with its return_to swapped for a payload (each call ends one session).
-    const dangerous = PAYLOADS.filter((p) => /^(\/\/|https?:|\/\\|javascript:|data:)/i.test(p)).slice(0, logoutCookies.length - 1);
+    const dangerous = PAYLOADS.filter((p) => /^(\/\/|https?:|\/\\|javascript:|data:)/i.test(p)).slice(
+      0,
+      logoutCookies.length - 1,
+    );
     let tried = 1;
     const followed: string[] = [];
     for (const [i, payload] of dangerous.entries()) {
       const cookie = logoutCookies[i + 1]!;
-      const flow = await fetch(`${KRATOS}/self-service/logout/browser`, { headers: { cookie, accept: "application/json" } });
+      const flow = await fetch(`${KRATOS}/self-service/logout/browser`, {
+        headers: { cookie, accept: "application/json" },
+      });
       const { logout_url } = (await flow.json()) as { logout_url: string };
       const swapped = new URL(logout_url);
       swapped.searchParams.set("return_to", payload);

@@ -45,7 +45,11 @@ async function outbox(app: AppInstance): Promise<Outbox> {
 }
 
 async function heartbeat(app: AppInstance, jar: Jar, reason: "heartbeat" | "still-here") {
-  return hit(app.url, "/api/session/activity", jar, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reason }) });
+  return hit(app.url, "/api/session/activity", jar, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ reason }),
+  });
 }
 
 describe("PostgreSQL outage", () => {
@@ -115,7 +119,9 @@ describe("PostgreSQL outage", () => {
     const during = await outbox(app);
     const lastOutageBeat = new Map(lastBeat);
     const stepUps = stepAnswers.filter((r) => r.status === 303 && /[?&]refresh=true/.test(r.location ?? "")).length;
-    const expiries = endAnswers.filter((r) => r.status === 303 && new URL(r.location ?? "/", app.url).searchParams.get("reason") === "idle").length;
+    const expiries = endAnswers.filter(
+      (r) => r.status === 303 && new URL(r.location ?? "/", app.url).searchParams.get("reason") === "idle",
+    ).length;
     let revokedDuring = 0;
     for (const s of idle) if ((await whoamiStatus(s.cookie)) === 401) revokedDuring += 1;
 
@@ -123,10 +129,14 @@ describe("PostgreSQL outage", () => {
     // queued), then carry on past the sweeper's recovery hold: passes over the now-current table follow.
     const restoredAt = Date.now();
     await proxy.start();
-    const flushed = await eventually(async () => {
-      const o = await outbox(app);
-      return o.pending === 0 ? o : undefined;
-    }, 30_000, 200);
+    const flushed = await eventually(
+      async () => {
+        const o = await outbox(app);
+        return o.pending === 0 ? o : undefined;
+      },
+      30_000,
+      200,
+    );
     const flushSeconds = (Date.now() - restoredAt) / 1000;
     const { rows } = await db.pool.query<{ session_id: string; la: string; ended: boolean }>(
       "SELECT session_id, (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, ended_at IS NOT NULL AS ended FROM session_activity WHERE session_id = ANY($1::uuid[])",
@@ -138,32 +148,60 @@ describe("PostgreSQL outage", () => {
     // Active sessions are still signed in (neither the gate nor the sweeper ended them); the step-up ones,
     // idle since before the cut, were swept once the sweeper resumed.
     let activeAlive = 0;
-    for (const s of active) if ((await whoamiStatus(s.cookie)) === 200 && (await hit(app.url, "/dashboard", jarOf(s))).status === 200) activeAlive += 1;
+    for (const s of active)
+      if ((await whoamiStatus(s.cookie)) === 200 && (await hit(app.url, "/dashboard", jarOf(s))).status === 200)
+        activeAlive += 1;
     let sweptAfter = 0;
     for (const s of stepUp) if ((await whoamiStatus(s.cookie)) === 401) sweptAfter += 1;
 
     const count = async (type: string, group: SignedInSession[]) =>
       Number(
         (
-          await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM security_audit WHERE event_type = $1 AND session_id = ANY($2::uuid[])", [
-            type,
-            group.map((s) => s.sessionId),
-          ])
+          await db.pool.query<{ n: string }>(
+            "SELECT count(*) AS n FROM security_audit WHERE event_type = $1 AND session_id = ANY($2::uuid[])",
+            [type, group.map((s) => s.sessionId)],
+          )
         ).rows[0]?.n,
       );
     const produced = stillHere + stepUps + expiries;
-    const stored = (await count("session_extended", active)) + (await count("step_up_required", stepUp)) + (await count("session_expired_idle", idle));
-    const falseExpiries = (await count("session_expired_idle", active)) + (await count("session_expired_absolute", active));
+    const stored =
+      (await count("session_extended", active)) +
+      (await count("step_up_required", stepUp)) +
+      (await count("session_expired_idle", idle));
+    const falseExpiries =
+      (await count("session_expired_idle", active)) + (await count("session_expired_absolute", active));
     // The latest activity of each active session reached the table (throttled writes lag by < WRITE_S).
     const row = new Map(rows.map((r) => [r.session_id, r]));
-    const activityStored = active.filter((s) => Number(row.get(s.sessionId)?.la) >= lastOutageBeat.get(s.sessionId)! - WRITE_S * 1000).length;
+    const activityStored = active.filter(
+      (s) => Number(row.get(s.sessionId)?.la) >= lastOutageBeat.get(s.sessionId)! - WRITE_S * 1000,
+    ).length;
     const idleEndedInTable = idle.filter((s) => row.get(s.sessionId)?.ended === true).length;
 
-    reportFigure("outages", "PostgreSQL cuts survived (18 sessions)", `1 of 1 (${(OUTAGE_MS / 1000).toFixed(0)} s, flushed ${flushSeconds.toFixed(1)} s after)`);
-    reportFigure("outages", "idle sessions ended by the gate, DB down", `${expiries} of ${PER_GROUP} (revoked in Kratos: ${revokedDuring})`);
-    reportFigure("outages", "active sessions signed out (PostgreSQL)", `${PER_GROUP - activeAlive} of ${PER_GROUP} (non-200 answers: ${activeNot200})`);
-    reportFigure("outages", "audit events produced / stored", `${produced} / ${stored} (${stillHere} extended, ${stepUps} step-ups, ${expiries} expiries)`);
-    reportFigure("outages", "outbox jobs queued / written (DB down)", `${flushed.produced - before.produced} / ${flushed.completed - before.completed}`);
+    reportFigure(
+      "outages",
+      "PostgreSQL cuts survived (18 sessions)",
+      `1 of 1 (${(OUTAGE_MS / 1000).toFixed(0)} s, flushed ${flushSeconds.toFixed(1)} s after)`,
+    );
+    reportFigure(
+      "outages",
+      "idle sessions ended by the gate, DB down",
+      `${expiries} of ${PER_GROUP} (revoked in Kratos: ${revokedDuring})`,
+    );
+    reportFigure(
+      "outages",
+      "active sessions signed out (PostgreSQL)",
+      `${PER_GROUP - activeAlive} of ${PER_GROUP} (non-200 answers: ${activeNot200})`,
+    );
+    reportFigure(
+      "outages",
+      "audit events produced / stored",
+      `${produced} / ${stored} (${stillHere} extended, ${stepUps} step-ups, ${expiries} expiries)`,
+    );
+    reportFigure(
+      "outages",
+      "outbox jobs queued / written (DB down)",
+      `${flushed.produced - before.produced} / ${flushed.completed - before.completed}`,
+    );
 
     assert.ok(during.pending > 0, `writes were waiting during the outage (${JSON.stringify(during)})`);
     assert.equal(expiries, PER_GROUP, "the gate ends idle sessions without the database");

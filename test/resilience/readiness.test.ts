@@ -12,7 +12,9 @@ import { tcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 
 const POLICY = { idleDesktopSeconds: 60, warningSeconds: 20 };
 
-async function ready(url: string): Promise<{ status: number; text: string; body: { ready: boolean; failed?: string[] } }> {
+async function ready(
+  url: string,
+): Promise<{ status: number; text: string; body: { ready: boolean; failed?: string[] } }> {
   const response = await fetch(`${url}/api/health/ready`);
   const text = await response.text();
   return { status: response.status, text, body: JSON.parse(text) as { ready: boolean; failed?: string[] } };
@@ -40,7 +42,11 @@ const via = (url: string, proxy: TcpProxy) => {
 };
 
 describe("readiness", () => {
-  const proxies: Record<"db" | "pub" | "admin", TcpProxy | undefined> = { db: undefined, pub: undefined, admin: undefined };
+  const proxies: Record<"db" | "pub" | "admin", TcpProxy | undefined> = {
+    db: undefined,
+    pub: undefined,
+    admin: undefined,
+  };
   let app: AppInstance;
 
   before(async () => {
@@ -69,7 +75,11 @@ describe("readiness", () => {
 
   it("names PostgreSQL or Kratos when one is cut, recovers when it is back, and liveness stays 200", async () => {
     assert.deepEqual((await ready(app.url)).body, { ready: true });
-    for (const [name, expected] of [["db", "postgres"], ["pub", "kratos"], ["admin", "kratos"]] as const) {
+    for (const [name, expected] of [
+      ["db", "postgres"],
+      ["pub", "kratos"],
+      ["admin", "kratos"],
+    ] as const) {
       await proxies[name]!.stop();
       const down = await ready(app.url);
       assert.equal(down.status, 503, `${name} cut: ${down.text}`);

@@ -23,7 +23,11 @@ describe("SESSION_SECRET rotation", () => {
 
   before(async () => {
     assert.ok(OLD.length >= 32, "SESSION_SECRET must be set (source .stack/<name>/env)");
-    app = await startApp({ port: extraAppPort(6), policy: POLICY, env: { SESSION_SECRET: NEW, SESSION_SECRET_PREVIOUS: OLD, SWEEPER_ENABLED: "false" } });
+    app = await startApp({
+      port: extraAppPort(6),
+      policy: POLICY,
+      env: { SESSION_SECRET: NEW, SESSION_SECRET_PREVIOUS: OLD, SWEEPER_ENABLED: "false" },
+    });
   });
   after(async () => {
     await app?.stop();
@@ -49,7 +53,10 @@ describe("SESSION_SECRET rotation", () => {
   });
 
   it("the internal channel accepts the previous key and refuses an unknown one", async () => {
-    const call = (secret: string) => fetch(`${app.url}/api/health`, { headers: { "x-internal-auth": signInternal(secret, "GET", "/api/health", "") } });
+    const call = (secret: string) =>
+      fetch(`${app.url}/api/health`, {
+        headers: { "x-internal-auth": signInternal(secret, "GET", "/api/health", "") },
+      });
     const withOld = await call(OLD);
     assert.equal(withOld.status, 200);
     assert.ok("outbox" in ((await withOld.json()) as object), "answered as a signed request");

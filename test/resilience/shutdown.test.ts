@@ -16,11 +16,21 @@ import { signInternal } from "../../lib/session/internal-channel";
 const SESSIONS = 4;
 const IDLE_S = 6;
 const HELD_MS = 3_000; // PostgreSQL stays cut this long after SIGTERM: the exit must wait for it
-const POLICY = { idleDesktopSeconds: IDLE_S, warningSeconds: 20, revalidateSeconds: 1, activityWriteSeconds: 1, sweepIntervalSeconds: 1 };
+const POLICY = {
+  idleDesktopSeconds: IDLE_S,
+  warningSeconds: 20,
+  revalidateSeconds: 1,
+  activityWriteSeconds: 1,
+  sweepIntervalSeconds: 1,
+};
 
 async function pending(app: AppInstance): Promise<{ pending: number; produced: number; completed: number }> {
   const signed = { "x-internal-auth": signInternal(process.env.SESSION_SECRET ?? "", "GET", "/api/health", "") };
-  return ((await (await fetch(`${app.url}/api/health`, { headers: signed })).json()) as { outbox: { pending: number; produced: number; completed: number } }).outbox;
+  return (
+    (await (await fetch(`${app.url}/api/health`, { headers: signed })).json()) as {
+      outbox: { pending: number; produced: number; completed: number };
+    }
+  ).outbox;
 }
 
 async function refused(url: string): Promise<boolean> {
@@ -68,7 +78,9 @@ describe("graceful shutdown", () => {
     await proxy.stop();
     await sleep((IDLE_S + 1) * 1000);
     const ends = await Promise.all(jars.map((jar) => hit(app.url, "/dashboard", jar)));
-    const expired = ends.filter((r) => r.status === 303 && new URL(r.location ?? "/", app.url).searchParams.get("reason") === "idle").length;
+    const expired = ends.filter(
+      (r) => r.status === 303 && new URL(r.location ?? "/", app.url).searchParams.get("reason") === "idle",
+    ).length;
     const queued = await pending(app);
 
     let exitedAt: number | undefined;
@@ -88,8 +100,16 @@ describe("graceful shutdown", () => {
       [sessions.map((s) => s.sessionId)],
     );
     const stored = Number(rows[0]?.n);
-    reportFigure("shutdown", "SIGTERM with PostgreSQL down: jobs queued / events stored", `${queued.pending} / ${stored} (${SESSIONS} idle expiries)`);
-    reportFigure("shutdown", "SIGTERM to exit (PostgreSQL back after 3 s)", `${drainSeconds.toFixed(1)} s, exit code ${String(code)}`);
+    reportFigure(
+      "shutdown",
+      "SIGTERM with PostgreSQL down: jobs queued / events stored",
+      `${queued.pending} / ${stored} (${SESSIONS} idle expiries)`,
+    );
+    reportFigure(
+      "shutdown",
+      "SIGTERM to exit (PostgreSQL back after 3 s)",
+      `${drainSeconds.toFixed(1)} s, exit code ${String(code)}`,
+    );
 
     assert.equal(expired, SESSIONS, "the gate ended every idle session while PostgreSQL was down");
     assert.ok(queued.pending >= SESSIONS, `the audit writes were waiting in the outbox (${JSON.stringify(queued)})`);

@@ -21,7 +21,13 @@ import { readPolicy } from "../../lib/config/env.js";
 import { whoami } from "../../lib/kratos/session";
 import type { WhoamiResult } from "../../lib/kratos/types";
 import { budgetFor } from "../../lib/policy/idle-rule";
-import { ACTIVITY_COOKIE, decodeRecord, encodeRecord, REISSUE_STEP_MS, type ActivityRecord } from "../../lib/session/activity-record";
+import {
+  ACTIVITY_COOKIE,
+  decodeRecord,
+  encodeRecord,
+  REISSUE_STEP_MS,
+  type ActivityRecord,
+} from "../../lib/session/activity-record";
 import { evaluate, type Evaluation, type ServerActivity } from "../../lib/session/evaluate";
 import { mapLimit } from "../helpers/concurrency";
 import { reportFigure } from "../helpers/figures";
@@ -69,13 +75,21 @@ async function newSession(): Promise<Session> {
 }
 
 /** GET `path` with the Kratos cookie and (optionally) a record; no redirects followed. */
-async function get(path: string, session: Session, record?: string): Promise<{ status: number; location: URL | null; record: string | undefined }> {
+async function get(
+  path: string,
+  session: Session,
+  record?: string,
+): Promise<{ status: number; location: URL | null; record: string | undefined }> {
   const cookie = record === undefined ? session.cookie : `${session.cookie}; ${ACTIVITY_COOKIE}=${record}`;
   const response = await fetch(new URL(path, app.url), { headers: { cookie }, redirect: "manual" });
   await response.body?.cancel();
   const set = response.headers.getSetCookie().find((c) => c.startsWith(`${ACTIVITY_COOKIE}=`));
   const location = response.headers.get("location");
-  return { status: response.status, location: location ? new URL(location, app.url) : null, record: set?.slice(ACTIVITY_COOKIE.length + 1).split(";")[0] };
+  return {
+    status: response.status,
+    location: location ? new URL(location, app.url) : null,
+    record: set?.slice(ACTIVITY_COOKIE.length + 1).split(";")[0],
+  };
 }
 
 async function decoded(value: string | undefined): Promise<ActivityRecord> {
@@ -87,12 +101,17 @@ async function decoded(value: string | undefined): Promise<ActivityRecord> {
 /** Waits for the throttled server-side activity write of each session (it lands after the response). */
 async function serverRowsFor(sids: string[]): Promise<void> {
   await eventually(async () => {
-    const { rows } = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM session_activity WHERE session_id = ANY($1::uuid[])", [sids]);
+    const { rows } = await db.pool.query<{ n: string }>(
+      "SELECT count(*) AS n FROM session_activity WHERE session_id = ANY($1::uuid[])",
+      [sids],
+    );
     return Number(rows[0]?.n) === sids.length ? true : undefined;
   }, 5_000);
 }
 
-const budgetOf = (path: string) => budgetFor(path, { role: "user", preference: undefined, device: "desktop" }, policy).seconds ?? Number.POSITIVE_INFINITY;
+const budgetOf = (path: string) =>
+  budgetFor(path, { role: "user", preference: undefined, device: "desktop" }, policy).seconds ??
+  Number.POSITIVE_INFINITY;
 const RANK: Record<string, number> = { ended: 0, expire: 0, "step-up": 1, allow: 2 };
 
 /** Why `v` is more lenient than the honest `truth` (null: it is not). */
@@ -102,17 +121,21 @@ function moreLenient(v: Evaluation, truth: Evaluation, sid: string, honestLa: nu
   if (rank > (RANK[truth.outcome] ?? 0)) return `outcome ${v.outcome} where the genuine record gives ${truth.outcome}`;
   if (!("record" in v) || !("record" in truth)) return null;
   if (v.session.sessionId !== sid) return "judged as another session";
-  if (v.session.role !== truth.session.role || v.session.preference !== truth.session.preference) return "another role or idle preference";
-  if (v.session.expiresAt > truth.session.expiresAt || v.session.authenticatedAt > truth.session.authenticatedAt) return "a later deadline";
+  if (v.session.role !== truth.session.role || v.session.preference !== truth.session.preference)
+    return "another role or idle preference";
+  if (v.session.expiresAt > truth.session.expiresAt || v.session.authenticatedAt > truth.session.authenticatedAt)
+    return "a later deadline";
   if (v.record.lastActivityAt > honestLa) return `a later last activity (${v.record.lastActivityAt} > ${honestLa})`;
-  if (budgetOf(v.record.lastPath) > budgetOf(truth.record.lastPath)) return `a looser governing page (${v.record.lastPath})`;
+  if (budgetOf(v.record.lastPath) > budgetOf(truth.record.lastPath))
+    return `a looser governing page (${v.record.lastPath})`;
   return null;
 }
 
 /** `size` picks spread over every kind (at least 3 of each, the rest by share), evenly within a kind; travel-safe values only. */
 function sample(variants: Variant[], size: number): Variant[] {
   const byKind = new Map<string, Variant[]>();
-  for (const v of variants) if (asCookieOctets(v.value) !== null) byKind.set(v.kind, [...(byKind.get(v.kind) ?? []), v]);
+  for (const v of variants)
+    if (asCookieOctets(v.value) !== null) byKind.set(v.kind, [...(byKind.get(v.kind) ?? []), v]);
   const lists = [...byKind.values()];
   const quota = lists.map((list) => Math.min(list.length, 3));
   const spare = lists.map((list, i) => list.length - quota[i]!);
@@ -139,7 +162,11 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
     assert.ok(SECRET.length >= 32, "SESSION_SECRET must be set (source .stack/<name>/env)");
     // Named per stack: two test stacks share one PostgreSQL server.
     db = await scratchDatabase(`app_rs_tamper_${process.env.APP_PORT ?? "test"}`);
-    app = await startApp({ port: extraAppPort(1), policy: POLICY, env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" } });
+    app = await startApp({
+      port: extraAppPort(1),
+      policy: POLICY,
+      env: { DATABASE_URL: db.url, SWEEPER_ENABLED: "false" },
+    });
     const [sa, sb, sc] = await Promise.all([newSession(), newSession(), newSession()]);
     a = sa!;
     const records: string[] = [];
@@ -180,17 +207,38 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
           .set(
             sid,
             db.pool
-              .query<{ la: string; lp: string }>("SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, last_path AS lp FROM session_activity WHERE session_id = $1 AND ended_at IS NULL", [sid])
+              .query<{ la: string; lp: string }>(
+                "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, last_path AS lp FROM session_activity WHERE session_id = $1 AND ended_at IS NULL",
+                [sid],
+              )
               .then(({ rows }) => (rows[0] ? { lastActivityAt: Number(rows[0].la), lastPath: rows[0].lp } : null)),
           )
           .get(sid)!,
     };
     const judge = (now: number, record: string) =>
-      evaluate({ now, path: "/billing", kind: "page", where: "gate", device: "desktop", kratosCookieName: KRATOS_COOKIE, kratosCookie: a.value, recordCookie: record, policy, secret: SECRET }, deps);
+      evaluate(
+        {
+          now,
+          path: "/billing",
+          kind: "page",
+          where: "gate",
+          device: "desktop",
+          kratosCookieName: KRATOS_COOKIE,
+          kratosCookie: a.value,
+          recordCookie: record,
+          policy,
+          secret: SECRET,
+        },
+        deps,
+      );
     // Two moments: past Billing's budget (honest answer: step-up), and past every budget (expire).
     const moments = [newest.lastActivityAt + 5_000, newest.lastActivityAt + 200_000];
     const truths = await Promise.all(moments.map((now) => judge(now, genuine)));
-    assert.deepEqual(truths.map((t) => t.outcome), ["step-up", "expire"], "the honest baseline");
+    assert.deepEqual(
+      truths.map((t) => t.outcome),
+      ["step-up", "expire"],
+      "the honest baseline",
+    );
     // The server's own record may be a few ms later than the cookie (the page's own check stamps it):
     // honest too, so the bound is the later of the two.
     const server = await deps.serverActivity(a.sid);
@@ -198,7 +246,11 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
 
     // Control: the oracle does catch a record that buys more (re-signed with the REAL key, "active now").
     const control = await encodeRecord({ ...newest, lastActivityAt: moments[0]!, checkedAt: moments[0]! - 1 }, SECRET);
-    assert.notEqual(moreLenient(await judge(moments[0]!, control), truths[0]!, a.sid, honestLa), null, "the oracle flags a record that buys more");
+    assert.notEqual(
+      moreLenient(await judge(moments[0]!, control), truths[0]!, a.sid, honestLa),
+      null,
+      "the oracle flags a record that buys more",
+    );
 
     const accepted: { variant: Variant; why: string }[] = [];
     const perKind = new Map<string, number>();
@@ -223,7 +275,10 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
     reportFigure(SUITE, "variant kinds", perKind.size);
     reportFigure(SUITE, "pure-level time", `${ms} ms`);
     assert.ok(variants.length >= 10_000, `only ${variants.length} distinct variants`);
-    assert.ok(perKind.get("swapped session (another session's genuine record)")! >= 2 && perKind.get("replay (an older record of the same session)")! >= 3);
+    assert.ok(
+      perKind.get("swapped session (another session's genuine record)")! >= 2 &&
+        perKind.get("replay (an older record of the same session)")! >= 3,
+    );
     assert.deepEqual(
       accepted.slice(0, 10).map((x) => `${x.variant.kind}: ${x.why}: ${x.variant.value.slice(0, 80)}`),
       [],
@@ -233,8 +288,14 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
 
   it(`a sample of >= 300 variants through the real gate: every one answered with a step-up, none carried forward`, async () => {
     const picked = sample(variants, HTTP_SAMPLE);
-    for (const kind of ["swapped session (another session's genuine record)", "replay (an older record of the same session)"]) {
-      assert.ok(picked.some((v) => v.kind === kind), `the sample includes ${kind}`);
+    for (const kind of [
+      "swapped session (another session's genuine record)",
+      "replay (an older record of the same session)",
+    ]) {
+      assert.ok(
+        picked.some((v) => v.kind === kind),
+        `the sample includes ${kind}`,
+      );
     }
     const newest = await decoded(genuine);
     await sleep(Math.max(0, lastActivity + IDLE_PAST_BILLING_MS - Date.now()));
@@ -244,13 +305,25 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
       const answer = await get("/billing", a, asCookieOctets(variant.value)!);
       const label = `${variant.kind} (${variant.value.slice(0, 40)}…)`;
       // Honest state: idle past Billing's budget, within the normal one: Kratos refresh login, session kept.
-      if (answer.status !== 303 || answer.location?.pathname !== "/login" || answer.location.searchParams.get("refresh") !== "true") {
+      if (
+        answer.status !== 303 ||
+        answer.location?.pathname !== "/login" ||
+        answer.location.searchParams.get("refresh") !== "true"
+      ) {
         failures.push(`${label}: ${answer.status} ${answer.location}`);
         return;
       }
       const back = await decoded(answer.record);
-      if (back.sessionId !== a.sid || back.lastActivityAt > lastActivity || budgetOf(back.lastPath) > budgetOf(newest.lastPath) || back.role !== "user" || back.preference !== undefined) {
-        failures.push(`${label}: the record set back carries ${JSON.stringify({ sid: back.sessionId, la: back.lastActivityAt, lp: back.lastPath, role: back.role, pref: back.preference })}`);
+      if (
+        back.sessionId !== a.sid ||
+        back.lastActivityAt > lastActivity ||
+        budgetOf(back.lastPath) > budgetOf(newest.lastPath) ||
+        back.role !== "user" ||
+        back.preference !== undefined
+      ) {
+        failures.push(
+          `${label}: the record set back carries ${JSON.stringify({ sid: back.sessionId, la: back.lastActivityAt, lp: back.lastPath, role: back.role, pref: back.preference })}`,
+        );
       }
     });
     const ms = Date.now() - started;
@@ -264,10 +337,18 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
     // Control: the same request with a record the server itself signed ("active now") is let through, so a
     // variant the gate believed would have shown here as a 200.
     const now = Date.now();
-    const control = await get("/billing", a, await encodeRecord({ ...newest, lastActivityAt: now, checkedAt: now }, SECRET));
+    const control = await get(
+      "/billing",
+      a,
+      await encodeRecord({ ...newest, lastActivityAt: now, checkedAt: now }, SECRET),
+    );
     // Billing's budget is 2 s: an answer slower than that (a starved machine) rightly finds the record idle.
     const took = Date.now() - now;
-    assert.equal(control.status, 200, `a genuinely signed 'active now' passes: the check above can fail (answered ${control.location ?? ""} after ${took} ms)`);
+    assert.equal(
+      control.status,
+      200,
+      `a genuinely signed 'active now' passes: the check above can fail (answered ${control.location ?? ""} after ${took} ms)`,
+    );
   });
 
   it("a tampered record claiming recent activity on a session idle past its budget: still ended", async () => {
@@ -275,7 +356,9 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
     // claiming "active just now" (forged four ways, or another live session's genuine record) is sent.
     const sessions = await Promise.all([0, 1, 2, 3, 4].map(() => newSession()));
     const live = await newSession();
-    const records = await Promise.all(sessions.map(async (s) => (await get("/billing", s)).record ?? assert.fail("no record")));
+    const records = await Promise.all(
+      sessions.map(async (s) => (await get("/billing", s)).record ?? assert.fail("no record")),
+    );
     const liveRecord = (await get("/dashboard", live)).record ?? assert.fail("no record");
     const idleSince = Date.now();
     await serverRowsFor(sessions.map((s) => s.sid));

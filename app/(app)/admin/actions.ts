@@ -8,7 +8,10 @@ import { NOT_A_FORM, fieldErrorsOf, formFields, invalid, type FormResult } from 
 import { KratosUnavailableError } from "@/lib/kratos/types";
 import { endSessionsSchema } from "./schema";
 
-const UNAVAILABLE: FormResult = { status: "error", message: "The sign-in service is unavailable; no session was ended. Please try again." };
+const UNAVAILABLE: FormResult = {
+  status: "error",
+  message: "The sign-in service is unavailable; no session was ended. Please try again.",
+};
 
 /**
  * "End all sessions of a user": admins only (verifyAdmin answers 403 to anyone else, before anything is
@@ -28,7 +31,10 @@ export async function endUserSessions(_previous: FormResult, formData: FormData)
     const who = target.email ?? target.id;
     return {
       status: "ok",
-      message: target.id === admin.identityId ? `Ended all sessions of ${who}, including this one.` : `Ended all sessions of ${who}.`,
+      message:
+        target.id === admin.identityId
+          ? `Ended all sessions of ${who}, including this one.`
+          : `Ended all sessions of ${who}.`,
     };
   } catch (error) {
     if (error instanceof KratosUnavailableError) return UNAVAILABLE;

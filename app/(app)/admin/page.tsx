@@ -1,7 +1,12 @@
 import { AdminHeader, AuditSection, InvalidFilters, SessionsSection } from "@/components/admin/admin-sections";
 import { InsightsSection } from "@/components/admin/insights-section";
 import {
-  adminPageParams, auditFields, messagesOf, rangeEndingNow, rawFilterValues, type AdminPageParams,
+  adminPageParams,
+  auditFields,
+  messagesOf,
+  rangeEndingNow,
+  rawFilterValues,
+  type AdminPageParams,
 } from "@/lib/admin/filters";
 import { identityIdFor } from "@/lib/admin/identities";
 import { auditPage, type AuditPage } from "@/lib/admin/queries";

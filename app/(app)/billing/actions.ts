@@ -20,12 +20,24 @@ export async function updateBillingDetails(_previous: FormResult, formData: Form
   const stepUp = await requireFreshAuthentication(session, "change_billing_details", "/billing");
   if (stepUp) return stepUp;
   try {
-    await saveBillingDetails(session.identityId, { company: parsed.data.company, billingEmail: parsed.data.billing_email, vatId: parsed.data.vat_id });
+    await saveBillingDetails(session.identityId, {
+      company: parsed.data.company,
+      billingEmail: parsed.data.billing_email,
+      vatId: parsed.data.vat_id,
+    });
   } catch (error) {
     console.error(`[billing] save failed: ${(error as Error).message}`);
-    return { status: "error", message: "Your billing details could not be saved; nothing was changed. Please try again." };
+    return {
+      status: "error",
+      message: "Your billing details could not be saved; nothing was changed. Please try again.",
+    };
   }
-  audit({ eventType: "billing_details_changed", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: "/billing" } });
+  audit({
+    eventType: "billing_details_changed",
+    identityId: session.identityId,
+    sessionId: session.sessionId,
+    metadata: { page: "/billing" },
+  });
   revalidatePath("/billing");
   return { status: "ok", message: "Billing details saved." };
 }

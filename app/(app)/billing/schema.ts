@@ -9,6 +9,9 @@ export const billingSchema = z
       .trim()
       .toUpperCase()
       .transform((v) => (v === "" ? null : v))
-      .refine((v) => v === null || /^[A-Z]{2}[A-Z0-9]{2,13}$/.test(v), "A VAT ID starts with a country code, e.g. DE123456789."),
+      .refine(
+        (v) => v === null || /^[A-Z]{2}[A-Z0-9]{2,13}$/.test(v),
+        "A VAT ID starts with a country code, e.g. DE123456789.",
+      ),
   })
   .strict();

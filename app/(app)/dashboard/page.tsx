@@ -10,7 +10,8 @@ export default async function DashboardPage() {
       <h1>Dashboard</h1>
       <p data-testid="welcome">Signed in as {session.name || session.email}.</p>
       <p>
-        Need to send a large file? <Link href="/dashboard/upload">Upload a file</Link> without being signed out mid-upload.
+        Need to send a large file? <Link href="/dashboard/upload">Upload a file</Link> without being signed out
+        mid-upload.
       </p>
     </>
   );

@@ -29,13 +29,16 @@ export async function updateIdlePreference(_previous: FormResult, formData: Form
   const choice = parsed.data.idle_timeout_minutes;
   const policy = readPolicy();
   if (session.role === "admin" && !adminMayChoose(choice, policy)) {
-    return invalid({ idle_timeout_minutes: `Administrators are signed out after at most ${describeSeconds(policy.adminCapSeconds)}.` });
+    return invalid({
+      idle_timeout_minutes: `Administrators are signed out after at most ${describeSeconds(policy.adminCapSeconds)}.`,
+    });
   }
   if (choice === session.preference) return { status: "ok", message: "Saved. Nothing changed." };
   try {
     await patchIdentity(session.identityId, [{ op: "add", path: "/traits/idle_timeout_minutes", value: choice }]);
   } catch (error) {
-    if (error instanceof KratosUnavailableError) return { status: "error", message: "The sign-in service is unavailable; nothing was changed. Please try again." };
+    if (error instanceof KratosUnavailableError)
+      return { status: "error", message: "The sign-in service is unavailable; nothing was changed. Please try again." };
     throw error;
   }
   reportPreferenceChange({
@@ -48,7 +51,13 @@ export async function updateIdlePreference(_previous: FormResult, formData: Form
   await saveRecord({ ...session.record, preference: choice });
   revalidatePath("/settings");
   const seconds = normalBudgetSeconds({ role: session.role, preference: choice, device: session.device }, policy);
-  return { status: "ok", message: seconds === null ? "Saved: you won't be signed out for inactivity on normal pages." : `Saved: auto sign-out after ${describeSeconds(seconds)} on normal pages.` };
+  return {
+    status: "ok",
+    message:
+      seconds === null
+        ? "Saved: you won't be signed out for inactivity on normal pages."
+        : `Saved: auto sign-out after ${describeSeconds(seconds)} on normal pages.`,
+  };
 }
 
 /** Deletes the account after a fresh confirmation and a recent authentication (step-up). */
@@ -63,10 +72,19 @@ export async function deleteAccount(_previous: FormResult, formData: FormData): 
   try {
     await deleteIdentity(session.identityId);
   } catch (error) {
-    if (error instanceof KratosUnavailableError) return { status: "error", message: "The sign-in service is unavailable; your account was not deleted. Please try again." };
+    if (error instanceof KratosUnavailableError)
+      return {
+        status: "error",
+        message: "The sign-in service is unavailable; your account was not deleted. Please try again.",
+      };
     throw error;
   }
-  audit({ eventType: "account_deleted", identityId: session.identityId, sessionId: session.sessionId, metadata: { page: "/settings" } });
+  audit({
+    eventType: "account_deleted",
+    identityId: session.identityId,
+    sessionId: session.sessionId,
+    metadata: { page: "/settings" },
+  });
   recordOtherEnd(session.sessionId, "manual");
   await clearSessionCookies();
   redirect("/signed-out?reason=deleted");

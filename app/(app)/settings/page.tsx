@@ -29,7 +29,10 @@ export default async function SettingsPage({ searchParams }: { searchParams: Sea
     return {
       value,
       label: value === 0 ? "Never" : `${value} minutes`,
-      disabledReason: session.role === "admin" && !adminMayChoose(value, policy) ? `administrators are signed out after at most ${cap}` : null,
+      disabledReason:
+        session.role === "admin" && !adminMayChoose(value, policy)
+          ? `administrators are signed out after at most ${cap}`
+          : null,
     };
   });
 
@@ -39,11 +42,18 @@ export default async function SettingsPage({ searchParams }: { searchParams: Sea
       <section aria-labelledby="idle-title">
         <h2 id="idle-title">Automatic sign-out</h2>
         <IdlePreferenceForm action={updateIdlePreference} options={options} current={session.preference ?? null} />
-        <PolicyTable subject={{ role: session.role, preference: session.preference, device: session.device }} policy={policy} absoluteDeadline={session.absoluteDeadline} />
+        <PolicyTable
+          subject={{ role: session.role, preference: session.preference, device: session.device }}
+          policy={policy}
+          absoluteDeadline={session.absoluteDeadline}
+        />
       </section>
       <section aria-labelledby="account-title">
         <h2 id="account-title">Account</h2>
-        <SettingsCard flow={withAppOwnedFields(result.flow, { [IDLE_TRAIT_FIELD]: session.preference ?? null })} config={elementsConfig()} />
+        <SettingsCard
+          flow={withAppOwnedFields(result.flow, { [IDLE_TRAIT_FIELD]: session.preference ?? null })}
+          config={elementsConfig()}
+        />
       </section>
       <section aria-labelledby="danger-title">
         <h2 id="danger-title">Delete account</h2>

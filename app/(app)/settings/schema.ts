@@ -12,5 +12,5 @@ export const idlePreferenceSchema = z.object({
 });
 
 export const deleteAccountSchema = z.object({
-  confirm: z.literal("DELETE", { error: 'Type DELETE (in capitals) to confirm.' }),
+  confirm: z.literal("DELETE", { error: "Type DELETE (in capitals) to confirm." }),
 });

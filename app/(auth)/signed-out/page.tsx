@@ -42,7 +42,9 @@ export default async function SignedOutPage({ searchParams }: { searchParams: Se
       <section className="card" aria-labelledby="signed-out-title">
         <h1 id="signed-out-title">Signed out</h1>
         <p data-testid="signed-out-message">{message}</p>
-        {(p.reason === "idle" || p.reason === "absolute" || p.reason === "revoked") && <p>This protects your account when you step away. Nothing was lost on our side.</p>}
+        {(p.reason === "idle" || p.reason === "absolute" || p.reason === "revoked") && (
+          <p>This protects your account when you step away. Nothing was lost on our side.</p>
+        )}
         <p>
           <Link className="button" href={login}>
             Sign in again

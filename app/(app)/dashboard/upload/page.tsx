@@ -10,7 +10,8 @@ export default async function UploadPage() {
     <>
       <h1>Upload</h1>
       <p>
-        Long uploads keep you signed in while they run. Files are counted and discarded, never stored. <Link href="/dashboard">Back to the dashboard</Link>
+        Long uploads keep you signed in while they run. Files are counted and discarded, never stored.{" "}
+        <Link href="/dashboard">Back to the dashboard</Link>
       </p>
       <UploadForm />
     </>

@@ -25,7 +25,11 @@ export async function GET(request: Request) {
   if (from || to) {
     const end = to ?? new Date();
     const start = from ?? new Date(end.getTime() - 7 * 86_400_000);
-    range = { from: start, to: end, bucket: bucket ?? (end.getTime() - start.getTime() <= 2 * 86_400_000 ? "hour" : "day") };
+    range = {
+      from: start,
+      to: end,
+      bucket: bucket ?? (end.getTime() - start.getTime() <= 2 * 86_400_000 ? "hour" : "day"),
+    };
   } else {
     range = rangeEndingNow(period ?? "7d", bucket);
   }

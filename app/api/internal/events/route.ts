@@ -14,7 +14,12 @@ import { receiveInternal } from "@/lib/session/internal-receive";
 
 const message = z.discriminatedUnion("type", [
   z.object({ type: z.literal("session_end"), end: sessionEndSchema }).strict(),
-  z.object({ type: z.literal("audit"), event: auditEventSchema.refine((e) => e.eventType.startsWith("step_up_"), "only step-up events") }).strict(),
+  z
+    .object({
+      type: z.literal("audit"),
+      event: auditEventSchema.refine((e) => e.eventType.startsWith("step_up_"), "only step-up events"),
+    })
+    .strict(),
 ]);
 
 export async function POST(request: Request) {

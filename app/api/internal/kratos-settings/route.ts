@@ -18,7 +18,12 @@ const KRATOS_HOOK_HEADER = "x-kratos-hook-secret";
 const hookBody = z
   .object({
     identity_id: z.uuid(),
-    idle_timeout_minutes: z.number().int().min(0).max(24 * 60).nullable(),
+    idle_timeout_minutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .nullable(),
   })
   .strict();
 
@@ -33,6 +38,11 @@ export async function POST(request: Request) {
   if (!fromKratos(request)) return new AppError("invalid_hook_secret").toResponse();
   const body = await readJson(request, hookBody);
   if (!body.ok) return body.error.toResponse();
-  reportPreferenceChange({ identityId: body.value.identity_id, sessionId: null, to: body.value.idle_timeout_minutes, via: "kratos_settings_flow" });
+  reportPreferenceChange({
+    identityId: body.value.identity_id,
+    sessionId: null,
+    to: body.value.idle_timeout_minutes,
+    via: "kratos_settings_flow",
+  });
   return NextResponse.json({ queued: true }, { status: 202 });
 }
