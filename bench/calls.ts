@@ -54,7 +54,8 @@ async function writeCounters(url: string): Promise<Record<string, number>> {
     await client.query("SELECT pg_stat_force_next_flush()");
     await client.query("SELECT pg_stat_clear_snapshot()");
     const { rows } = await client.query<{ relname: string; ins: string; upd: string; del: string }>(
-      "SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del FROM pg_stat_user_tables WHERE relname <> 'schema_migrations'",
+      `SELECT relname, n_tup_ins AS ins, n_tup_upd AS upd, n_tup_del AS del
+         FROM pg_stat_user_tables WHERE relname <> 'schema_migrations'`,
     );
     return Object.fromEntries(
       rows.flatMap((r) => [
@@ -111,7 +112,8 @@ export async function measureCalls(opts: {
           requests += 1;
           if (response.status !== 200) {
             failures += 1;
-            const what = `${page} ${response.status}${response.location ? ` -> ${response.location.slice(0, 80)}` : ""}`;
+            const to = response.location ? ` -> ${response.location.slice(0, 80)}` : "";
+            const what = `${page} ${response.status}${to}`;
             failed.set(what, (failed.get(what) ?? 0) + 1);
           }
         }
@@ -132,8 +134,10 @@ export async function measureCalls(opts: {
     const gaps = perSession.flatMap((times) => times.slice(1).map((t, i) => t - times[i]!));
     // A check repeated within half the interval is one the previous check should have made unnecessary.
     const repeats = gaps.filter((g) => g < REVALIDATE_MS / 2).length;
+    const counts = perSession.map((t) => t.length);
     log(
-      `calls: whoami per session ${Math.min(...perSession.map((t) => t.length))}-${Math.max(...perSession.map((t) => t.length))}, spacing ${Math.min(...gaps)}-${Math.max(...gaps)} ms, ${repeats} repeated within ${REVALIDATE_MS / 2000} s`,
+      `calls: whoami per session ${Math.min(...counts)}-${Math.max(...counts)}, ` +
+        `spacing ${Math.min(...gaps)}-${Math.max(...gaps)} ms, ${repeats} repeated within ${REVALIDATE_MS / 2000} s`,
     );
     log("calls: waiting 12 s for every database backend to flush its counters");
     await sleep(12_000);

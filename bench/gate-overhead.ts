@@ -44,7 +44,8 @@ export async function measureGate(opts: {
     const warm = await run(design, opts.warmupSeconds);
     if (warm.ok === 0 || warm.notOk > 0 || warm.errors > 0) {
       throw new Error(
-        `${design}: the ping route did not answer 200 during warm-up (${warm.ok} ok, ${warm.notOk} not ok, ${warm.errors} errors)`,
+        `${design}: the ping route did not answer 200 during warm-up ` +
+          `(${warm.ok} ok, ${warm.notOk} not ok, ${warm.errors} errors)`,
       );
     }
   }
@@ -57,9 +58,8 @@ export async function measureGate(opts: {
         throw new Error(`${design}: ${r.notOk} non-2xx answers and ${r.errors} errors in round ${round + 1}`);
       results[design].push(r);
     }
-    log(
-      `gate: round ${round + 1}/${opts.rounds}: ${order.map((d) => `${d} ${results[d].at(-1)!.rps.toFixed(0)}/s`).join(", ")}`,
-    );
+    const figures = order.map((d) => `${d} ${results[d].at(-1)!.rps.toFixed(0)}/s`).join(", ");
+    log(`gate: round ${round + 1}/${opts.rounds}: ${figures}`);
   }
   return Object.fromEntries(
     DESIGNS.map((d) => [
@@ -169,8 +169,9 @@ export async function measurePaired(opts: {
       const cpuRatio = perAnswer(cpuInBatch.ours) / perAnswer(cpuInBatch.empty);
       cpu.batchRatios.push(cpuRatio);
       log(
-        `gate (paired): batch ${batch + 1}/${opts.batches} (fresh processes, ${inBatch.ours.length} pairs): ${(o.rps / e.rps).toFixed(2)}× throughput, ` +
-          `${(o.p99 / e.p99).toFixed(2)}× p99, ${cpuRatio.toFixed(2)}× server CPU per ping`,
+        `gate (paired): batch ${batch + 1}/${opts.batches} (fresh processes, ${inBatch.ours.length} pairs): ` +
+          `${(o.rps / e.rps).toFixed(2)}× throughput, ${(o.p99 / e.p99).toFixed(2)}× p99, ` +
+          `${cpuRatio.toFixed(2)}× server CPU per ping`,
       );
     } finally {
       for (const server of Object.values(servers)) await server.stop();

@@ -151,15 +151,19 @@ async function main(): Promise<number> {
     const tput = paired.ours.rps / paired.empty.rps;
     const p99 = paired.ours.p99 / paired.empty.p99;
     const spread = (ratios: number[]) =>
-      `pairs: median ${fmt(median(ratios), 2)}×, middle half ${fmt(percentile(ratios, 25), 2)}–${fmt(percentile(ratios, 75), 2)}×`;
-    const pooled = `${plan.pairs} pairs of ${plan.sliceSeconds} s slices over ${plan.batches} fresh pairs of processes, first ${plan.settleMs} ms of each slice left out`;
+      `pairs: median ${fmt(median(ratios), 2)}×, ` +
+      `middle half ${fmt(percentile(ratios, 25), 2)}–${fmt(percentile(ratios, 75), 2)}×`;
+    const pooled =
+      `${plan.pairs} pairs of ${plan.sliceSeconds} s slices over ${plan.batches} fresh pairs of processes, ` +
+      `first ${plan.settleMs} ms of each slice left out`;
     const batches = (ratios: number[]) => `processes: ${ratios.map((r) => `${fmt(r, 2)}×`).join(", ")}`;
     rows.push(
       {
         item: "1",
         metric: `ping throughput vs empty Edge middleware (${pooled})`,
         ours: rps(paired.ours.rps),
-        baseline: `empty ${rps(paired.empty.rps)}; ${spread(paired.pairRatios.rps)}; ${batches(paired.batchRatios.rps)}`,
+        baseline:
+          `empty ${rps(paired.empty.rps)}; ${spread(paired.pairRatios.rps)}; ` + batches(paired.batchRatios.rps),
         ratio: `${fmt(tput, 2)}×`,
         target: "≥ 0.90×",
         verdict: check(tput, { min: 0.9 }),
@@ -184,9 +188,13 @@ async function main(): Promise<number> {
       },
       {
         item: "1",
-        metric: `the middleware alone, in Next's Edge sandbox: CPU per call (no sockets, no route; median of ${alone.rounds} fresh processes each)`,
+        metric:
+          "the middleware alone, in Next's Edge sandbox: CPU per call " +
+          `(no sockets, no route; median of ${alone.rounds} fresh processes each)`,
         ours: `${fmt(alone.ours.cpuUsPerCall, 1)} µs`,
-        baseline: `empty ${fmt(alone.empty.cpuUsPerCall, 1)} µs; ours re-issued ${fmt(alone.ours.reissuesPerSecond, 1)} records/s`,
+        baseline:
+          `empty ${fmt(alone.empty.cpuUsPerCall, 1)} µs; ` +
+          `ours re-issued ${fmt(alone.ours.reissuesPerSecond, 1)} records/s`,
         ratio: `+${fmt(alone.ours.cpuUsPerCall - alone.empty.cpuUsPerCall, 1)} µs`,
         target: "—",
         verdict: "info",
@@ -269,7 +277,11 @@ async function main(): Promise<number> {
       sessions: await signIn(plan.callSessions),
       seconds: plan.callSeconds,
     });
-    const what = `${c.sessions} sessions, 1 req/s each, ${plan.callSeconds} requests each counted over ${fmt(c.minutes * 60)} s (achieved ${fmt(c.achievedRatePerSession, 2)} req/s each); by the gate ${c.byCaller.gate}, by the Node side ${c.byCaller.node}; ${c.repeats} repeated < 7.5 s after the previous`;
+    const what =
+      `${c.sessions} sessions, 1 req/s each, ${plan.callSeconds} requests each counted over ` +
+      `${fmt(c.minutes * 60)} s (achieved ${fmt(c.achievedRatePerSession, 2)} req/s each); ` +
+      `by the gate ${c.byCaller.gate}, by the Node side ${c.byCaller.node}; ` +
+      `${c.repeats} repeated < 7.5 s after the previous`;
     rows.push(
       {
         item: "3",
@@ -383,9 +395,11 @@ async function main(): Promise<number> {
 
   const failed = rows.filter((r) => r.verdict === "FAIL").length;
   const minutes = (Date.now() - started) / 60_000;
+  const when = new Date().toISOString().slice(0, 16).replace("T", " ");
   const header =
-    `npm run bench${args.quick ? " --quick" : ""} — ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${cpus().length} cores, Node ${process.version}, ` +
-    `policy preset "${BENCH_POLICY_PRESET}" (revalidate 15 s, activity write 30 s), ${plan.rounds} interleaved rounds × ${plan.seconds} s, ${plan.connections} connections, ${fmt(minutes, 1)} min`;
+    `npm run bench${args.quick ? " --quick" : ""} — ${when} UTC, ${cpus().length} cores, Node ${process.version}, ` +
+    `policy preset "${BENCH_POLICY_PRESET}" (revalidate 15 s, activity write 30 s), ` +
+    `${plan.rounds} interleaved rounds × ${plan.seconds} s, ${plan.connections} connections, ${fmt(minutes, 1)} min`;
   const table = `${header}\n\n${renderTable(rows)}\n\n${failed ? `${failed} target(s) missed` : "every target met"}`;
   mkdirSync(BENCH_DIR, { recursive: true });
   writeFileSync(path.join(BENCH_DIR, "latest.md"), `${table}\n`);

@@ -52,7 +52,8 @@ function summarise(file: string, requests: number): ProfileSummary {
     const frame = byId.get(id);
     if (!frame) return;
     const us = profile.timeDeltas[i] ?? 0;
-    const key = `${frame.functionName || "(anonymous)"} ${path.basename(frame.url || "native")}:${frame.lineNumber + 1}`;
+    const source = path.basename(frame.url || "native");
+    const key = `${frame.functionName || "(anonymous)"} ${source}:${frame.lineNumber + 1}`;
     self.set(key, (self.get(key) ?? 0) + us);
     const p = part(frame.url, frame.functionName);
     parts.set(p, (parts.get(p) ?? 0) + us);

@@ -26,7 +26,9 @@ cleanup() {
   trap - EXIT INT TERM
   [ "$STARTED" = 1 ] || return 0
   stop_pidfile "$STATE_DIR/kratos.pid"
-  for db in "$APP_DB" "$KRATOS_DB"; do dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$db" 2>/dev/null || true; done
+  for db in "$APP_DB" "$KRATOS_DB"; do
+    dropdb -h "$PGHOST" -p "$PGPORT" -U "$PGUSER" --if-exists --force "$db" 2>/dev/null || true
+  done
 }
 trap cleanup EXIT INT TERM
 

@@ -39,9 +39,8 @@ export async function measureSandbox(opts: {
   for (let round = 0; round < opts.rounds; round++) {
     const order = round % 2 === 0 ? (["ours", "empty"] as const) : (["empty", "ours"] as const);
     for (const design of order) got[design].push(await runOnce(design, opts.seconds, opts.env));
-    log(
-      `sandbox: round ${round + 1}/${opts.rounds}: ours ${got.ours.at(-1)!.cpuUsPerCall.toFixed(1)} µs, empty ${got.empty.at(-1)!.cpuUsPerCall.toFixed(1)} µs CPU per call`,
-    );
+    const cpu = (design: "ours" | "empty") => got[design].at(-1)!.cpuUsPerCall.toFixed(1);
+    log(`sandbox: round ${round + 1}/${opts.rounds}: ours ${cpu("ours")} µs, empty ${cpu("empty")} µs CPU per call`);
   }
   if (got.ours.some((r) => r.reissues === 0))
     throw new Error("sandbox: ours never re-issued the record: the worker did not take the common path");

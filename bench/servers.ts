@@ -39,7 +39,8 @@ export async function startServer(opts: {
   const url = `http://localhost:${opts.port}`;
   if (await portOpen(opts.port))
     throw new Error(
-      `port ${opts.port} is already in use: stop what listens there, or move the bench with BENCH_APP_PORT=<port> npm run bench`,
+      `port ${opts.port} is already in use: stop what listens there, ` +
+        `or move the bench with BENCH_APP_PORT=<port> npm run bench`,
     );
   const logs = path.join(BENCH_DIR, "logs");
   mkdirSync(logs, { recursive: true });

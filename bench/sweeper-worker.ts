@@ -32,7 +32,8 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 async function load(client: pg.Client): Promise<void> {
   // Live sessions, none due: idle deadlines 1-30 min ahead, absolute deadlines 1-4 h ahead.
   await client.query(
-    `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
+    `INSERT INTO session_activity
+       (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
      SELECT gen_random_uuid(), gen_random_uuid(), now() - interval '1 minute', '/dashboard', 1800,
             now() + (1 + i % 30) * interval '1 minute', now() + (1 + i % 4) * interval '1 hour'
        FROM generate_series(1, $1::int) AS i`,
@@ -40,7 +41,8 @@ async function load(client: pg.Client): Promise<void> {
   );
   // Abandoned sessions: idle past their 30 min budget by 10-60 min (well past the sweeper's slack).
   await client.query(
-    `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
+    `INSERT INTO session_activity
+       (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
      SELECT gen_random_uuid(), gen_random_uuid(), now() - (40 + i % 50) * interval '1 minute', '/billing', 1800,
             now() - (10 + i % 50) * interval '1 minute', now() + interval '2 hours'
        FROM generate_series(1, $1::int) AS i`,
@@ -51,7 +53,8 @@ async function load(client: pg.Client): Promise<void> {
 
 function planNodes(plan: Record<string, unknown>): string[] {
   const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
-  const self = `${plan["Node Type"]}${plan["Index Name"] ? ` on ${plan["Index Name"]}` : plan["Relation Name"] ? ` on ${plan["Relation Name"]}` : ""}`;
+  const target = plan["Index Name"] || plan["Relation Name"];
+  const self = `${plan["Node Type"]}${target ? ` on ${target}` : ""}`;
   return [self, ...children.flatMap(planNodes)];
 }
 
@@ -100,7 +103,8 @@ async function main() {
     if (r.due !== 0) throw new Error(`a pass found ${r.due} due rows after the sweep finished`);
   }
   const { rows } = await client.query<{ live: string; ended: string }>(
-    "SELECT count(*) FILTER (WHERE ended_at IS NULL) AS live, count(*) FILTER (WHERE ended_at IS NOT NULL) AS ended FROM session_activity",
+    `SELECT count(*) FILTER (WHERE ended_at IS NULL) AS live, count(*) FILTER (WHERE ended_at IS NOT NULL) AS ended
+       FROM session_activity`,
   );
   await client.end();
   console.log(

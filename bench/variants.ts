@@ -1,7 +1,7 @@
 /**
  * The apps the bench compares, each a throwaway copy of this repository's app in VARIANTS_DIR/<name>
- * (outside the repository: see config.ts) with its own production build (`next build`). The product gets no bench-only branch: a copy differs
- * from the product only in the files named here.
+ * (outside the repository: see config.ts) with its own production build (`next build`). The product gets
+ * no bench-only branch: a copy differs from the product only in the files named here.
  *
  *   ours     the product unchanged (middleware.ts -> lib/gate) + the ping route
  *   none     no middleware.ts at all + the ping route
@@ -139,7 +139,8 @@ async function build(variant: Variant, env: NodeJS.ProcessEnv): Promise<void> {
       else
         reject(
           new Error(
-            `next build of the "${variant}" copy failed (exit ${code}); last lines:\n${Buffer.concat(out).toString().split("\n").slice(-30).join("\n")}`,
+            `next build of the "${variant}" copy failed (exit ${code}); last lines:\n` +
+              Buffer.concat(out).toString().split("\n").slice(-30).join("\n"),
           ),
         );
     });

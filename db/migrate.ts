@@ -20,7 +20,8 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
   try {
     await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);
     await client.query(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+      `CREATE TABLE IF NOT EXISTS schema_migrations
+         (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const done = new Set(
       (await client.query<{ version: string }>("SELECT version FROM schema_migrations")).rows.map((r) => r.version),

@@ -73,7 +73,8 @@ export async function recordTimeline(context: BrowserContext): Promise<(testInfo
     const text = lines.join("\n");
     await testInfo.attach("client-timeline", { body: text, contentType: "text/plain" });
     console.log(
-      `\n--- client timeline of "${testInfo.title}" (seconds since the test began) ---\n${text}\n--- end of timeline ---`,
+      `\n--- client timeline of "${testInfo.title}" (seconds since the test began) ---\n` +
+        `${text}\n--- end of timeline ---`,
     );
   };
 }

@@ -142,7 +142,8 @@ test("two tabs: activity in one keeps the other alive; the warning is answered i
 
   // Idle: both tabs warn; answering in the billing tab closes the warning in both.
   await expect(page.getByRole("alertdialog")).toBeVisible({ timeout: 30_000 });
-  await expect(other.getByRole("alertdialog")).toBeVisible({ timeout: 3_000 }); // the first tab's warning opens it here too
+  // The first tab's warning opens it here too.
+  await expect(other.getByRole("alertdialog")).toBeVisible({ timeout: 3_000 });
   await other.getByRole("button", { name: "I'm here, keep me signed in" }).click();
   await expect(other.getByRole("alertdialog")).toBeHidden();
   await expect(page.getByRole("alertdialog")).toBeHidden({ timeout: 3_000 });

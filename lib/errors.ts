@@ -20,7 +20,8 @@ const ERRORS = {
   cross_origin_refused: {
     status: 403,
     message: (site: string) =>
-      `This endpoint only accepts requests from the app's own pages (Sec-Fetch-Site was "${site}", expected "same-origin").`,
+      "This endpoint only accepts requests from the app's own pages " +
+      `(Sec-Fetch-Site was "${site}", expected "same-origin").`,
   },
   body_too_large: { status: 413, message: (limit: string) => `The body must be at most ${limit}.` },
   unsupported_media_type: { status: 415, message: (type: string) => `Send the body as ${type}.` },

@@ -20,7 +20,8 @@ prod_config() {
   export APP_URL="https://localhost:$PROD_HTTPS_PORT"
   export KRATOS_PUBLIC_URL="$APP_URL/.ory"
   export KRATOS_PUBLIC_INTERNAL_URL="http://127.0.0.1:$KRATOS_PUBLIC_PORT"
-  export KRATOS_ADMIN_URL="http://127.0.0.1:$KRATOS_ADMIN_PORT" SERVE_ADMIN_BASE_URL="http://127.0.0.1:$KRATOS_ADMIN_PORT/"
+  export KRATOS_ADMIN_URL="http://127.0.0.1:$KRATOS_ADMIN_PORT"
+  export SERVE_ADMIN_BASE_URL="http://127.0.0.1:$KRATOS_ADMIN_PORT/"
   export KRATOS_MODE=prod KRATOS_EXTRA_RETURN_URLS=""
   # Kratos' settings hook goes straight to the first instance on loopback (Caddy never forwards /api/internal/*).
   export APP_HOOK_URL="${APP_HOOK_URL:-http://127.0.0.1:${PROD_APP_PORTS%% *}}"
@@ -68,7 +69,8 @@ prod_start_caddy() {
     exec setsid "$caddy" run --config deploy/Caddyfile --adapter caddyfile >>"$STATE_DIR/caddy.log" 2>&1) &
   echo $! > "$STATE_DIR/caddy.pid"
   for _ in $(seq 1 120); do
-    if [ -f "$CADDY_ROOT_CERT" ] && curl -fsS -o /dev/null --cacert "$CADDY_ROOT_CERT" "$APP_URL/api/health" 2>/dev/null; then
+    if [ -f "$CADDY_ROOT_CERT" ] \
+      && curl -fsS -o /dev/null --cacert "$CADDY_ROOT_CERT" "$APP_URL/api/health" 2>/dev/null; then
       # Node processes started from here on (the tests) trust Caddy's local CA for fetches to the origin.
       export NODE_EXTRA_CA_CERTS="$CADDY_ROOT_CERT"
       return 0

@@ -31,7 +31,8 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 say "building the app once for every instance (next build into $NEXT_DIST_DIR)"
-(cd "$ROOT" && npx next build >"$STATE_DIR/build.log" 2>&1) || { tail -40 "$STATE_DIR/build.log" >&2; die "next build failed"; }
+(cd "$ROOT" && npx next build >"$STATE_DIR/build.log" 2>&1) \
+  || { tail -40 "$STATE_DIR/build.log" >&2; die "next build failed"; }
 prod_start_all
 seed_demo_accounts
 (cd "$ROOT" && node --import tsx scripts/print-demo.ts)

@@ -39,7 +39,8 @@ export async function middleware(request: NextRequest) {
   const session = (await who.json()) as Whoami;
   if (MODE === "naive") {
     await db().query(
-      `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
+      `INSERT INTO session_activity
+         (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
        VALUES ($1, $2, now(), $3, $4::int, now() + make_interval(secs => $4::int), $5::timestamptz)
        ON CONFLICT (session_id) DO UPDATE SET last_activity_at = now(), last_path = EXCLUDED.last_path,
          idle_deadline = EXCLUDED.idle_deadline, updated_at = now()`,
@@ -51,7 +52,9 @@ export async function middleware(request: NextRequest) {
 
 export const config = {
   matcher: [
-    "/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|api/session/activity$|api/session/events$|api/internal/).*)",
+    // The product's matcher, written over two lines with a line continuation (the string has no line break).
+    "/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|\
+api/session/activity$|api/session/events$|api/internal/).*)",
   ],
   runtime: "nodejs",
 };

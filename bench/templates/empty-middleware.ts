@@ -10,6 +10,8 @@ export function middleware() {
 
 export const config = {
   matcher: [
-    "/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|api/session/activity$|api/session/events$|api/internal/).*)",
+    // The product's matcher, written over two lines with a line continuation (the string has no line break).
+    "/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|\
+api/session/activity$|api/session/events$|api/internal/).*)",
   ],
 };

@@ -54,7 +54,8 @@ test("sign-in over HTTPS on one origin: Secure, HttpOnly, SameSite cookies; HSTS
     reportFigure(
       "production",
       `cookie ${cookie!.name.slice(0, 24)} (${label})`,
-      `Secure=${cookie!.secure} HttpOnly=${cookie!.httpOnly} SameSite=${cookie!.sameSite} Path=${cookie!.path} Domain=${cookie!.domain}`,
+      `Secure=${cookie!.secure} HttpOnly=${cookie!.httpOnly} SameSite=${cookie!.sameSite} ` +
+        `Path=${cookie!.path} Domain=${cookie!.domain}`,
     );
     expect(cookie!.secure, `${label}: Secure`).toBe(true);
     expect(cookie!.httpOnly, `${label}: HttpOnly`).toBe(true);
@@ -70,7 +71,7 @@ test("sign-in over HTTPS on one origin: Secure, HttpOnly, SameSite cookies; HSTS
   expect((await whoami(kratosCookie)).status).toBe(401);
 });
 
-test("Kratos' CSRF check holds through the proxy; its admin API and the internal channel are not on the origin", async ({
+test("Kratos' CSRF check holds behind the proxy; its admin API and internal channel are off the origin", async ({
   request,
 }) => {
   const init = await request.get("/.ory/self-service/login/browser", { headers: { accept: "application/json" } });

@@ -98,7 +98,8 @@ test("SIGTERM to one instance under load: the other keeps answering, no outbox e
     await load.stop();
 
     const { rows } = await db.query<{ session_id: string; la: string }>(
-      "SELECT session_id, (extract(epoch FROM last_activity_at) * 1000)::bigint AS la FROM session_activity WHERE session_id = ANY($1::uuid[])",
+      `SELECT session_id, (extract(epoch FROM last_activity_at) * 1000)::bigint AS la
+         FROM session_activity WHERE session_id = ANY($1::uuid[])`,
       [waiting.map((s) => s.sessionId)],
     );
     const stored = waiting.filter(

@@ -3,5 +3,7 @@
 function(ctx) {
   identity_id: ctx.identity.id,
   idle_timeout_minutes:
-    if std.objectHas(ctx.identity.traits, 'idle_timeout_minutes') then ctx.identity.traits.idle_timeout_minutes else null,
+    if std.objectHas(ctx.identity.traits, 'idle_timeout_minutes')
+    then ctx.identity.traits.idle_timeout_minutes
+    else null,
 }

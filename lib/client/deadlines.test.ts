@@ -188,7 +188,7 @@ describe("msToNextTick: the warning's countdown ticks once a second, on the seco
   ];
   for (const c of cases) it(c.name, () => assert.equal(msToNextTick(c.idleAt, c.now), c.expected));
 
-  it("over a whole 20 s warning, every tick is at most 1 s after the last and the countdown never skips a number", () => {
+  it("a whole 20 s warning: each tick comes at most 1 s after the last; the countdown never skips a number", () => {
     const idleAt = 50_123.4;
     let now = idleAt - 19_987.2;
     const shown: number[] = [secondsLeft(idleAt, now)];

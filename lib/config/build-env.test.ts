@@ -64,7 +64,8 @@ describe("a build without secrets", () => {
   it("next.config.js: the build phase passes without secrets, a server start stops naming SESSION_SECRET", () => {
     const load = (phase: string) =>
       run(
-        `import config from "./next.config.js"; const c = config(${JSON.stringify(phase)}); console.log("config", typeof c.headers);`,
+        `import config from "./next.config.js"; const c = config(${JSON.stringify(phase)}); ` +
+          `console.log("config", typeof c.headers);`,
       );
     const build = load("phase-production-build");
     assert.equal(build.status, 0, build.stderr);

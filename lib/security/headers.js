@@ -57,7 +57,10 @@ const optionsSchema = z.object({
 });
 
 /** @typedef {z.input<typeof optionsSchema>} HeaderOptions */
-/** @typedef {Record<string, string> & { "content-security-policy": string }} HeaderSet header name (lower case) -> value */
+/**
+ * Header name (lower case) -> value.
+ * @typedef {Record<string, string> & { "content-security-policy": string }} HeaderSet
+ */
 
 // A nonce is 128 random bits in base64: nothing else may ever reach the header.
 const nonceSchema = z.string().regex(/^[A-Za-z0-9+/]{22}==$/, "a nonce must be 16 random bytes in base64");

@@ -115,7 +115,7 @@ describe("encodeRecord → decodeRecord round trip", () => {
     assert.equal(await encodeRecord(VALID, SECRET), await encodeRecord({ ...VALID }, SECRET));
   });
 
-  it("the test's own signing helper reproduces encodeRecord exactly (so the schema cases below are correctly signed)", async () => {
+  it("the test's signing helper matches encodeRecord (so the schema cases below are correctly signed)", async () => {
     assert.equal(await signJson(WIRE), await encodeRecord(VALID, SECRET));
   });
 
@@ -397,7 +397,8 @@ describe("decodeRecord: size limit (1500 characters)", () => {
 describe("cookieToken", () => {
   const values = ["MTc2ODk=a%2Bb+c==", "ory_st_abc", "a", "b", "a ", "", "x".repeat(4096)];
   for (const v of values) {
-    it(`${JSON.stringify(v.length > 20 ? `${v.slice(0, 10)}…(${v.length})` : v)}: 22 base64url characters = base64url(SHA-256) prefix, deterministic`, async () => {
+    const shown = JSON.stringify(v.length > 20 ? `${v.slice(0, 10)}…(${v.length})` : v);
+    it(`${shown}: 22 base64url characters = base64url(SHA-256) prefix, deterministic`, async () => {
       const t = await cookieToken(v);
       assert.match(t, /^[A-Za-z0-9_-]{22}$/);
       assert.equal(t, createHash("sha256").update(v, "utf8").digest("base64url").slice(0, 22));
@@ -422,7 +423,7 @@ describe("setActivityCookie / clearActivityCookie", () => {
     { env: "development", secure: false },
   ];
   for (const c of cases) {
-    it(`NODE_ENV=${c.env}: HttpOnly, SameSite=Lax, Path=/, Secure=${c.secure}; cleared with the same attributes`, () => {
+    it(`NODE_ENV=${c.env}: HttpOnly, SameSite=Lax, Path=/, Secure=${c.secure}; cleared with those attributes`, () => {
       const set: {
         name: string;
         value: string;
@@ -528,7 +529,7 @@ describe("encodeRecord: only what reads back", () => {
       assert.throws(() => encodeRecord(c.record, SECRET));
     });
   }
-  it("its own output reads back valid at once, and is still refused under another secret or one character changed", () => {
+  it("its own output reads back valid at once, and is refused under another secret or one character changed", () => {
     const record = { ...VALID, lastActivityAt: VALID.lastActivityAt + 19 * SEC };
     const value = encodeRecord(record, SECRET);
     assert.deepEqual(decodeRecord(value, SECRET), { status: "valid", record });

@@ -1,8 +1,9 @@
 /**
  * Tests for the gate's admission (lib/session/admission.ts), and the property it exists for: the Node side's
  * look at a request the gate admitted agrees with the gate, without a grace period, even when the record
- * turns stale a moment later (here: 5 s later) and Kratos is down by then. Each case runs the real evaluate() and enforce()
- * the way the gate does, hands over what the gate hands over, then runs them the way verifySession() does.
+ * turns stale a moment later (here: 5 s later) and Kratos is down by then. Each case runs the real evaluate()
+ * and enforce() the way the gate does, hands over what the gate hands over, then runs them the way
+ * verifySession() does.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";

@@ -557,13 +557,15 @@ describe("evaluate: which requests move the idle clock", () => {
     { kind: "page", where: "handler", path: "/settings", lastActivityAt: at(20), lastPath: "/settings" },
     { kind: "action", where: "handler", path: "/settings", lastActivityAt: at(20), lastPath: "/settings" },
     { kind: "api", where: "handler", path: "/", lastActivityAt: at(20), lastPath: "/dashboard" },
-    { kind: "heartbeat", where: "handler", path: "/", lastActivityAt: at(10), lastPath: "/dashboard" }, // its route moves it (touch())
+    // A heartbeat's own route moves it (touch()).
+    { kind: "heartbeat", where: "handler", path: "/", lastActivityAt: at(10), lastPath: "/dashboard" },
     { kind: "poll", where: "handler", path: "/", lastActivityAt: at(10), lastPath: "/dashboard" },
     { kind: "report", where: "handler", path: "/", lastActivityAt: at(10), lastPath: "/dashboard" },
     { kind: "prefetch", where: "handler", path: "/settings", lastActivityAt: at(10), lastPath: "/dashboard" },
   ];
   for (const c of cases) {
-    it(`${c.kind} ${c.path} (${c.where}): la ${c.lastActivityAt === at(20) ? "advances" : "stays"}, lp ${c.lastPath}`, async () => {
+    const la = c.lastActivityAt === at(20) ? "advances" : "stays";
+    it(`${c.kind} ${c.path} (${c.where}): la ${la}, lp ${c.lastPath}`, async () => {
       const f = fake();
       const e = judged(
         await evaluate(
@@ -869,7 +871,7 @@ describe("evaluate: before an idle end or a step-up on the record alone, the ser
     lastActivityAt: number;
   }[] = [
     {
-      name: "record idle 70 s, the server saw activity 5 s ago (a crossed answer put the record back) → allow, the later activity kept",
+      name: "record idle 70 s, server activity 5 s ago (a crossed answer put the record back) → allow on the later one",
       path: "/dashboard",
       now: at(80),
       server: { lastActivityAt: at(75), lastPath: "/dashboard" },
@@ -933,7 +935,7 @@ describe("evaluate: before an idle end or a step-up on the record alone, the ser
     });
   }
 
-  it("a poll on a record put back: allowed on the server's later activity, and that activity is what the new record says", async () => {
+  it("a poll on a record put back: allowed on the server's later activity, which the new record carries", async () => {
     const f = fake(ok(), { lastActivityAt: at(75), lastPath: "/billing" });
     const e = judged(
       await evaluate(input({ now: at(80), kind: "poll", recordCookie: await cookie({ checkedAt: at(79) }) }), f.deps),
@@ -956,7 +958,7 @@ describe("evaluate: a Kratos answer this process had counts for the next request
     return { ...f.deps, confirmations };
   }
 
-  it("a poll asks Kratos on a stale record; the page after it, still presenting that record, does not ask again", async () => {
+  it("a poll asks Kratos on a stale record; the next page, with that same record, does not ask again", async () => {
     const confirmations = new Confirmations();
     const stale = await cookie({ lastActivityAt: at(10), checkedAt: at(10) });
     const poll = fake();
@@ -1000,7 +1002,7 @@ describe("evaluate: a Kratos answer this process had counts for the next request
     assert.equal(after.calls.whoami.length, 1);
   });
 
-  it("a confirmation is for one session and one cookie: another cookie, or another session id, asks Kratos", async () => {
+  it("a confirmation is for one session and one cookie: another cookie or another session id asks Kratos", async () => {
     const confirmations = new Confirmations();
     confirmations.confirm(await cookieToken(KRATOS_COOKIE), SID, at(26));
     const other = fake();

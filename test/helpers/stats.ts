@@ -1,4 +1,7 @@
-/** Small numeric helpers for the resilience suite's figures and the benchmark (medians of rounds, exact percentiles). */
+/**
+ * Small numeric helpers for the resilience suite's figures and the benchmark (medians of rounds, exact
+ * percentiles).
+ */
 
 /** The p-th percentile (0..100) by nearest rank; NaN for no values. */
 export function percentile(values: readonly number[], p: number): number {

@@ -217,7 +217,7 @@ describe("idle gate (app instance with budgets in seconds)", () => {
     assert.equal(new URL(next.location ?? "", app.url).searchParams.get("reason"), "idle");
   });
 
-  it("answers that cross: a poll sent before a heartbeat and answered after it never puts the idle clock back", async () => {
+  it("crossed answers: a poll sent before a heartbeat, answered after it, never sets the idle clock back", async () => {
     const { jar, sessionId } = await signedInJar();
     assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
     const sentBefore = new Jar(jar.header()); // what a poll in another tab carried, sent before the heartbeat's answer
@@ -246,7 +246,8 @@ describe("idle gate (app instance with budgets in seconds)", () => {
       async () =>
         (
           await db.pool.query(
-            "SELECT 1 FROM session_activity WHERE session_id = $1 AND last_activity_at >= to_timestamp($2::float8 / 1000)",
+            `SELECT 1 FROM session_activity
+              WHERE session_id = $1 AND last_activity_at >= to_timestamp($2::float8 / 1000)`,
             [sessionId, beatAt],
           )
         ).rowCount

@@ -33,7 +33,7 @@ describe("Kratos calls under steady browsing", () => {
     await db?.drop();
   });
 
-  it(`whoami at most once per ${REVALIDATE} s per session (${SESSIONS} sessions, 1 request/s, ${SECONDS} s)`, async () => {
+  it(`whoami at most once per ${REVALIDATE} s per session (${SESSIONS} sessions, 1 req/s, ${SECONDS} s)`, async () => {
     const jars = await Promise.all(
       Array.from({ length: SESSIONS }, async () => new Jar(await signIn(await createUser()))),
     );
@@ -57,7 +57,8 @@ describe("Kratos calls under steady browsing", () => {
     const whoami = proxy.count("/sessions/whoami");
     const perSessionPerMinute = whoami / SESSIONS / elapsedMin;
     console.log(
-      `# whoami calls: ${whoami} for ${SESSIONS} sessions x ${requests} requests -> ${perSessionPerMinute.toFixed(2)} per session per minute (revalidate ${REVALIDATE} s)`,
+      `# whoami calls: ${whoami} for ${SESSIONS} sessions x ${requests} requests -> ` +
+        `${perSessionPerMinute.toFixed(2)} per session per minute (revalidate ${REVALIDATE} s)`,
     );
     // First check at t=0, then one per interval: ceil(elapsed / interval) + 1 at most per session.
     const bound = Math.ceil((SECONDS + 1) / REVALIDATE) + 1;

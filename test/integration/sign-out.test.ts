@@ -156,7 +156,7 @@ describe("sign-out never lies", () => {
     await db?.drop();
   });
 
-  it("Kratos confirms: the session is inactive in Kratos when the answer comes, then exactly one signed_out row (double click too)", async () => {
+  it("Kratos confirms: inactive in Kratos by the answer; exactly one signed_out row (double click too)", async () => {
     const s = await liveSession();
     const answers = await Promise.all([postSignOut(new Jar(s.cookie)), postSignOut(new Jar(s.cookie))]);
     for (const a of answers)
@@ -171,7 +171,7 @@ describe("sign-out never lies", () => {
     assert.deepEqual(await activityRow(s.sessionId), { ended: true, end_reason: "manual" });
   });
 
-  it("Kratos unreachable: told still signed in, nothing recorded; once it is back the sweeper revokes the session", async () => {
+  it("Kratos unreachable: told still signed in, nothing recorded; once it is back the sweeper revokes it", async () => {
     const s = await liveSession();
     await Promise.all([kratosPublic.stop(), kratosAdmin.stop()]);
     try {
@@ -202,7 +202,7 @@ describe("sign-out never lies", () => {
     );
   });
 
-  it("Kratos refusing (up, its database cut): told still signed in, nothing recorded; the sweeper revokes it later", async () => {
+  it("Kratos refusing (its DB cut): told still signed in, nothing recorded; the sweeper revokes it later", async () => {
     const s = await liveSession();
     await kratosDatabase.stop();
     try {

@@ -70,8 +70,10 @@ describe("sweeper", () => {
     }
     for (const s of sessions) {
       await db.pool.query(
-        `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
-         VALUES ($1, $2, now() - interval '100 seconds', '/dashboard', 5, now() - interval '95 seconds', now() + interval '1 hour')`,
+        `INSERT INTO session_activity
+           (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
+         VALUES ($1, $2, now() - interval '100 seconds', '/dashboard', 5,
+           now() - interval '95 seconds', now() + interval '1 hour')`,
         [s.id, s.identity],
       );
     }
@@ -103,8 +105,10 @@ describe("sweeper", () => {
     const cookie = await signIn(user);
     const id = await sessionIdOf(cookie);
     await db.pool.query(
-      `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
-       VALUES ($1, $2, now() - interval '100 seconds', '/dashboard', 5, now() - interval '95 seconds', now() + interval '1 hour')`,
+      `INSERT INTO session_activity
+         (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
+       VALUES ($1, $2, now() - interval '100 seconds', '/dashboard', 5,
+         now() - interval '95 seconds', now() + interval '1 hour')`,
       [id, user.id],
     );
     const failing = await sweepOnce({ revoke: async () => Promise.reject(new Error("Kratos is down")) });

@@ -55,7 +55,8 @@ async function floodedRows(sessions: SignedInSession[]) {
     area: string | null;
     slot: string | null;
   }>(
-    "SELECT session_id, event_type, metadata->>'area' AS area, metadata->>'warning_slot' AS slot FROM security_audit WHERE event_type = ANY($1) AND session_id = ANY($2::uuid[])",
+    `SELECT session_id, event_type, metadata->>'area' AS area, metadata->>'warning_slot' AS slot
+       FROM security_audit WHERE event_type = ANY($1) AND session_id = ANY($2::uuid[])`,
     [FLOODED_TYPES, sessions.map((s) => s.sessionId)],
   );
   return rows;
@@ -126,7 +127,8 @@ describe("audit flood: bounded rows per session, across instances", () => {
     await db?.drop();
   });
 
-  it(`a minute of flooding from 2 sessions through 2 instances stays within ${rowsPerWindowBound(WARNING_S, FLOOD_S)} rows per session`, async () => {
+  const floodBound = rowsPerWindowBound(WARNING_S, FLOOD_S);
+  it(`a minute's flood from 2 sessions through 2 instances stays within ${floodBound} rows per session`, async () => {
     const sessions = await signInMany(2);
     const counts = { sent: 0, accepted: 0 };
     const started = Date.now();
@@ -170,7 +172,7 @@ describe("audit flood: bounded rows per session, across instances", () => {
     assert.equal(new Set(keys).size, keys.length, "one row per session, kind and warning");
   });
 
-  it("the endpoints refuse what the browser marks as not same-origin (403), and such a heartbeat is not activity", async () => {
+  it("endpoints refuse what the browser marks as not same-origin (403); such a heartbeat is not activity", async () => {
     const [session] = await signInMany(1);
     const jar = new Jar(session!.cookie);
     const app = apps[0]!;
@@ -179,7 +181,8 @@ describe("audit flood: bounded rows per session, across instances", () => {
     const activity = async () =>
       (
         await db.pool.query<{ la: string }>(
-          "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la FROM session_activity WHERE session_id = $1",
+          `SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la
+             FROM session_activity WHERE session_id = $1`,
           [session!.sessionId],
         )
       ).rows[0]?.la;

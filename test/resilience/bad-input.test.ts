@@ -438,7 +438,8 @@ let otherCookie: string;
 async function rowCounts(): Promise<Record<string, number>> {
   const { rows } = await db.pool.query<Record<string, string>>(
     `SELECT (SELECT count(*) FROM security_audit) AS audit, (SELECT count(*) FROM session_activity) AS activity,
-            (SELECT count(*) FROM session_activity WHERE ended_at IS NOT NULL) AS ended, (SELECT count(*) FROM billing_details) AS billing`,
+            (SELECT count(*) FROM session_activity WHERE ended_at IS NOT NULL) AS ended,
+            (SELECT count(*) FROM billing_details) AS billing`,
   );
   return Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));
 }
@@ -565,7 +566,7 @@ describe("bad input on every route handler and server action", () => {
     await db?.drop();
   });
 
-  it("every route handler: each exported method gets its bad inputs, the others 405; a 4xx that says why, never a 5xx", async () => {
+  it("route handlers: each exported method gets bad inputs, others 405; a 4xx that says why, never a 5xx", async () => {
     const found = routesOnDisk();
     assert.deepEqual(
       found.map((r) => r.url).filter((u) => !ROUTES[u]),
@@ -609,7 +610,8 @@ describe("bad input on every route handler and server action", () => {
       .filter((r) => r.status !== r.c.expect || !r.readable)
       .map(
         (r) =>
-          `${r.c.method} ${r.c.url?.slice(0, 60)} ${r.c.name}: ${r.status} (expected ${r.c.expect})${r.readable ? "" : " without a reason"} ${r.body}`,
+          `${r.c.method} ${r.c.url?.slice(0, 60)} ${r.c.name}: ${r.status} (expected ${r.c.expect})` +
+          `${r.readable ? "" : " without a reason"} ${r.body}`,
       );
     const fivexx = routeResults.filter((r) => r.status >= 500).length;
     reportFigure(SUITE, "route handlers (found on disk)", found.length);
@@ -620,7 +622,7 @@ describe("bad input on every route handler and server action", () => {
     assert.deepEqual(wrong, []);
   });
 
-  it("oversized bodies: 413 without reading them (routes outside the middleware), 413 and nothing written (inside)", async () => {
+  it("oversized bodies: 413 before reading (outside the middleware), 413 and nothing written (inside it)", async () => {
     const targets: { name: string; url: string; headers: Record<string, string> }[] = [
       { name: "heartbeat", url: "/api/session/activity", headers: { ...json, cookie: cookies.user } },
       { name: "warning report", url: "/api/session/events", headers: { ...json, cookie: cookies.user } },
@@ -662,7 +664,7 @@ describe("bad input on every route handler and server action", () => {
     assert.ok(targets.length - waited.length >= 1, "at least the upload route is outside the middleware");
   });
 
-  it("server actions: bad payloads answered 'invalid' (or refused), a foreign Origin refused, nothing written", async () => {
+  it("server actions: bad payloads answered 'invalid' (or refused), a foreign Origin refused; no writes", async () => {
     const actions = serverActions();
     const pages: Record<string, { page: string; auth: "user" | "admin" }> = {
       signOut: { page: "/dashboard", auth: "user" },

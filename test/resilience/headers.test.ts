@@ -120,7 +120,10 @@ describe("security headers on the stack (http APP_URL, production build)", () =>
     }
   });
 
-  it("signed-in pages, the 403 and the 404 page: nonce on every script; the activity cookie HttpOnly, SameSite=Lax, Path=/, Secure", async () => {
+  const pagesTitle =
+    "signed-in pages, the 403 and the 404 page: nonce on every script; " +
+    "the activity cookie HttpOnly, SameSite=Lax, Path=/, Secure";
+  it(pagesTitle, async () => {
     const jar = new Jar(cookie);
     const pages: [string, number][] = [
       ["/dashboard", 200],
@@ -197,7 +200,7 @@ describe("production with an https APP_URL (extra app instance, same build)", ()
     await kratos?.close();
   });
 
-  it("HSTS on pages, redirects and JSON; the activity cookie Secure; then the 503 page when Kratos is cut", async () => {
+  it("HSTS on pages, redirects and JSON; the activity cookie Secure; the 503 page once Kratos is cut", async () => {
     const cookie = await signIn(await createUser());
     const jar = new Jar(cookie);
     const page = await hit(app.url, "/dashboard", jar);

@@ -76,7 +76,7 @@ describe("internal channel and health on a running app", () => {
     assert.equal(forged.status, 403);
   });
 
-  it("/api/internal/activity: sid in the signed header (200), a replay refused (403), sid in the URL refused (400)", async () => {
+  it("/api/internal/activity: sid in the signed header 200, a replay 403, sid in the URL 400", async () => {
     const [session] = await signInMany(1);
     const jar = new Jar(session!.cookie);
     assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
@@ -120,7 +120,8 @@ describe("internal channel and health on a running app", () => {
     assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
     const stored = await eventually(async () => {
       const { rows } = await db.pool.query<{ la: string }>(
-        "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la FROM session_activity WHERE session_id = $1",
+        `SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la
+           FROM session_activity WHERE session_id = $1`,
         [session!.sessionId],
       );
       return rows[0] ? Number(rows[0].la) : undefined;

@@ -111,7 +111,10 @@ describe("Kratos outage", () => {
     await db?.drop();
   });
 
-  it(`${SESSIONS} sessions, Kratos stopped and restarted ${CYCLES} times: 503 within the bound, nothing served signed in, nobody signed out`, async () => {
+  const title =
+    `${SESSIONS} sessions, Kratos stopped and restarted ${CYCLES} times: ` +
+    "503 within the bound, nothing served signed in, nobody signed out";
+  it(title, async () => {
     const sessions: SignedInSession[] = await signInMany(SESSIONS);
     const jars = sessions.map((s) => new Jar(s.cookie));
     for (const jar of jars) assert.equal((await hit(app.url, "/dashboard", jar)).status, 200);
@@ -152,7 +155,8 @@ describe("Kratos outage", () => {
       if (signedOut) spuriousSignOuts += 1;
       if (![200, 503].includes(sample.status) && !signedOut)
         unexpected.push(`${sample.path} ${sample.status} at +${sample.sentAt - outages[0]!.stopAt} ms`);
-      if (sample.status === 503 && sample.signedInBody) servedSignedIn += 1; // an error page must not leak the session either
+      // An error page must not leak the session either.
+      if (sample.status === 503 && sample.signedInBody) servedSignedIn += 1;
     }
     for (const [cycle, o] of outages.entries()) {
       for (let s = 0; s < SESSIONS; s++) {

@@ -17,7 +17,8 @@
  * pass) + revalidateSeconds (docs/security.md, "Bounds": how long a revocation takes to reach a browser) + a
  * 3 s scheduling margin (a sweep pass revoking dozens of sessions, and event-loop delay on 2 cores shared
  * with Kratos, the app and this test). With the policy below: 2 + 1 + 2 + 3 = 8 s after a 20 s budget. The
- * sweeper's own bound is write + interval (3 s); revalidation is kept in as docs/security.md states it, so the margin is generous.
+ * sweeper's own bound is write + interval (3 s); revalidation is kept in as docs/security.md states it, so
+ * the margin is generous.
  *
  * Times: a session's last activity happened on the server between sending that request and its answer.
  * "Early" counts from the sending (strict), "missed" from the answer (the latest the server can have seen
@@ -104,7 +105,10 @@ describe("load", () => {
     await db?.drop();
   });
 
-  it(`${ACTIVE + SILENT + POLLING} sessions for ${RUN_MS / 1000} s: 0 false, 0 missed, 0 early expiries; one audit row per expiry`, async () => {
+  const title =
+    `${ACTIVE + SILENT + POLLING} sessions for ${RUN_MS / 1000} s: ` +
+    "0 false, 0 missed, 0 early expiries; one audit row per expiry";
+  it(title, async () => {
     const seed = seedFromEnv();
     const random = seededRandom(seed);
     const between = ([lo, hi]: readonly [number, number]) => lo + random() * (hi - lo);
@@ -204,7 +208,8 @@ describe("load", () => {
       return r.ok && ((await r.json()) as { active: boolean }).active;
     };
     const { rows } = await db.pool.query<{ session_id: string; event_type: string; at: string }>(
-      "SELECT session_id, event_type, (extract(epoch FROM created_at) * 1000)::bigint AS at FROM security_audit WHERE event_type LIKE 'session_expired_%'",
+      `SELECT session_id, event_type, (extract(epoch FROM created_at) * 1000)::bigint AS at
+         FROM security_audit WHERE event_type LIKE 'session_expired_%'`,
     );
     const endRows = new Map<string, { type: string; at: number }[]>();
     for (const r of rows)
@@ -287,7 +292,8 @@ describe("load", () => {
     assert.equal(
       seenIdle,
       0,
-      `no active session ended after its requests waited past the budget (p99 ${percentile(latencies, 99)} ms): the machine was too busy for this run to show anything about false expiries`,
+      `no active session ended after its requests waited past the budget (p99 ${percentile(latencies, 99)} ms): ` +
+        "the machine was too busy for this run to show anything about false expiries",
     );
     assert.equal(missed, 0, `every idle session ended within budget + ${SLACK_MS / 1000} s`);
     assert.equal(early, 0, "no idle session ended before its budget");

@@ -228,7 +228,8 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
         name: "app /registration, signed out",
         run: (p) => follow(`${APP}/registration?return_to=${enc(p)}`, signedOut()),
       },
-      // After Kratos refused a flow for CSRF (lib/auth/flow-restart.ts): the restart and the "cookies needed" page's link.
+      // After Kratos refused a flow for CSRF (lib/auth/flow-restart.ts): the restart and the "cookies needed"
+      // page's link.
       {
         name: "app /login/restart (cookie check), signed out",
         run: (p) => follow(`${APP}/login/restart?return_to=${enc(p)}`, signedOut()),
@@ -331,7 +332,7 @@ describe("return_to payloads on every place that takes one: 0 followed", () => {
     assert.deepEqual(followed.slice(0, 15), [], `${followed.length} of ${tries.length} followed`);
   });
 
-  it("sign-out through the app's action ends on the app; Kratos' logout with a changed return_to stays on the app", async () => {
+  it("the app's sign-out action ends on the app; Kratos' logout with a changed return_to stays there", async () => {
     const signOut = serverActions().find((a) => a.name === "signOut");
     assert.ok(signOut, "the signOut action is in the build");
     const jar = new Jar(logoutCookies[0]);

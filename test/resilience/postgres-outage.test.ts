@@ -139,7 +139,8 @@ describe("PostgreSQL outage", () => {
     );
     const flushSeconds = (Date.now() - restoredAt) / 1000;
     const { rows } = await db.pool.query<{ session_id: string; la: string; ended: boolean }>(
-      "SELECT session_id, (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, ended_at IS NOT NULL AS ended FROM session_activity WHERE session_id = ANY($1::uuid[])",
+      `SELECT session_id, (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, ended_at IS NOT NULL AS ended
+         FROM session_activity WHERE session_id = ANY($1::uuid[])`,
       [all.map((s) => s.sessionId)],
     );
     // The sweeper holds back for RECOVERY_HOLD_MS from its first pass after the flush (1 s ticks), then sweeps.

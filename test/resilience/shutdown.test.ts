@@ -96,7 +96,8 @@ describe("graceful shutdown", () => {
     const drainSeconds = ((exitedAt ?? Date.now()) - signalled) / 1000;
 
     const { rows } = await db.pool.query<{ n: string }>(
-      "SELECT count(*) AS n FROM security_audit WHERE event_type = 'session_expired_idle' AND session_id = ANY($1::uuid[])",
+      `SELECT count(*) AS n FROM security_audit
+        WHERE event_type = 'session_expired_idle' AND session_id = ANY($1::uuid[])`,
       [sessions.map((s) => s.sessionId)],
     );
     const stored = Number(rows[0]?.n);

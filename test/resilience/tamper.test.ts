@@ -131,7 +131,10 @@ function moreLenient(v: Evaluation, truth: Evaluation, sid: string, honestLa: nu
   return null;
 }
 
-/** `size` picks spread over every kind (at least 3 of each, the rest by share), evenly within a kind; travel-safe values only. */
+/**
+ * `size` picks spread over every kind (at least 3 of each, the rest by share), evenly within a kind;
+ * travel-safe values only.
+ */
 function sample(variants: Variant[], size: number): Variant[] {
   const byKind = new Map<string, Variant[]>();
   for (const v of variants)
@@ -208,7 +211,8 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
             sid,
             db.pool
               .query<{ la: string; lp: string }>(
-                "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, last_path AS lp FROM session_activity WHERE session_id = $1 AND ended_at IS NULL",
+                `SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, last_path AS lp
+                   FROM session_activity WHERE session_id = $1 AND ended_at IS NULL`,
                 [sid],
               )
               .then(({ rows }) => (rows[0] ? { lastActivityAt: Number(rows[0].la), lastPath: rows[0].lp } : null)),
@@ -286,7 +290,7 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
     );
   });
 
-  it(`a sample of >= 300 variants through the real gate: every one answered with a step-up, none carried forward`, async () => {
+  it("a sample of >= 300 variants via the real gate: each answered with a step-up, none carried forward", async () => {
     const picked = sample(variants, HTTP_SAMPLE);
     for (const kind of [
       "swapped session (another session's genuine record)",
@@ -321,9 +325,8 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
         back.role !== "user" ||
         back.preference !== undefined
       ) {
-        failures.push(
-          `${label}: the record set back carries ${JSON.stringify({ sid: back.sessionId, la: back.lastActivityAt, lp: back.lastPath, role: back.role, pref: back.preference })}`,
-        );
+        const { sessionId: sid, lastActivityAt: la, lastPath: lp, role, preference: pref } = back;
+        failures.push(`${label}: the record set back carries ${JSON.stringify({ sid, la, lp, role, pref })}`);
       }
     });
     const ms = Date.now() - started;
@@ -347,7 +350,8 @@ describe("tampered activity records (fuzzer, real secret and Kratos session)", (
     assert.equal(
       control.status,
       200,
-      `a genuinely signed 'active now' passes: the check above can fail (answered ${control.location ?? ""} after ${took} ms)`,
+      "a genuinely signed 'active now' passes: the check above can fail " +
+        `(answered ${control.location ?? ""} after ${took} ms)`,
     );
   });
 
