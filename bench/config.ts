@@ -47,11 +47,11 @@ const argsSchema = z.object({
   source: z.enum(["worktree", "head"]).default("worktree"),
   /** write V8 CPU profiles of `next start` for ours and the empty middleware under load, and summarise them */
   profile: z.boolean().default(false),
-  /** run only these parts (comma-separated): gate,calls,sweeper,client */
+  /** run only these parts (comma-separated): gate,calls,sweeper,client,audit */
   only: z.string().optional(),
 });
 export type BenchArgs = z.infer<typeof argsSchema> & { parts: Set<Part> };
-export const PARTS = ["gate", "calls", "sweeper", "client"] as const;
+export const PARTS = ["gate", "calls", "sweeper", "client", "audit"] as const;
 export type Part = (typeof PARTS)[number];
 
 export function parseArgs(argv: string[]): BenchArgs {
@@ -60,7 +60,7 @@ export function parseArgs(argv: string[]): BenchArgs {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!m)
       throw new Error(
-        `unknown argument ${arg}: use --quick, --profile, --source=worktree|head, --only=gate,calls,sweeper,client`,
+        `unknown argument ${arg}: use --quick, --profile, --source=worktree|head, --only=${PARTS.join(",")}`,
       );
     raw[m[1]!] = m[2] ?? true;
   }

@@ -2,12 +2,13 @@
  * `npm run bench` (via bench/run.sh, which brings up Kratos and the databases): builds the
  * variants, runs the five measurements of issue 6 against production builds, prints one table and exits
  * non-zero when a target is missed. Flags: --quick (short rounds, for development), --profile (also CPU
- * profiles of ours vs the empty middleware), --only=gate,calls,sweeper,client, --source=worktree|head.
+ * profiles of ours vs the empty middleware), --only=gate,calls,sweeper,client,audit, --source=worktree|head.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import path from "node:path";
 import { BENCH_DIR, BENCH_POLICY_PRESET, benchEnv, parseArgs } from "./config";
+import { measureAudit } from "./audit";
 import { measureBundle } from "./bundle";
 import { measureCalls } from "./calls";
 import { measureClient } from "./client";
@@ -21,7 +22,7 @@ import { measureSandbox } from "./sandbox";
 import { measureSweeper } from "./sweeper";
 import { scratchDatabase } from "../test/helpers/stack";
 import { check, fmt, renderTable, type Row } from "./table";
-import { prepareVariants } from "./variants";
+import { prepareVariants, VARIANTS } from "./variants";
 
 const args = parseArgs(process.argv.slice(2));
 const env = benchEnv();
@@ -43,6 +44,7 @@ const plan = args.quick
       callSessions: 20,
       callSeconds: 40,
       sweepRows: 100_000,
+      auditRows: 1_000_000,
       sweepExpired: 1_000,
       idleSeconds: 20,
       inputSeconds: 40,
@@ -61,13 +63,14 @@ const plan = args.quick
       callSessions: 100,
       callSeconds: 120,
       sweepRows: 1_000_000,
+      auditRows: 10_000_000,
       sweepExpired: 10_000,
       idleSeconds: 60,
       inputSeconds: 120,
     };
 
 // Ports: the bench's own range from APP_PORT (3300 by default): gate designs +0..+4, calls +5, item 1's paired
-// batches and then the profiles +7/+8
+// batches and then the profiles +7/+8, the audit part's CSV server +9
 // (+6 is 3306, MySQL/MariaDB's port, taken on some machines).
 const port = (n: number) => env.APP_PORT + n;
 const appEnv: NodeJS.ProcessEnv = { ...process.env, IDLE_POLICY_PRESET: BENCH_POLICY_PRESET, IDLE_POLICY: "" };
@@ -77,7 +80,10 @@ const servers: Server[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 async function main(): Promise<number> {
-  await prepareVariants(args.source, { ...appEnv, NODE_ENV: "production" });
+  // The gate compares every design; every other part runs the product (ours) or no app at all.
+  const runsOurs = [...args.parts].some((part) => part !== "sweeper");
+  const needed = args.parts.has("gate") ? VARIANTS : runsOurs ? (["ours"] as const) : [];
+  await prepareVariants(args.source, { ...appEnv, NODE_ENV: "production" }, needed);
   // IMPORTANT: each part signs in its own sessions right before it runs. A session signed in at the start
   // sat idle through the earlier parts: once the gate part outgrew Billing's 5 min budget, the calls part's
   // first /billing ended 25 of them for idleness (the product doing its job) and the run failed.
@@ -391,6 +397,10 @@ async function main(): Promise<number> {
         verdict: check(bundle.gzipBytes, { max: 8000 }),
       },
     );
+  }
+
+  if (args.parts.has("audit")) {
+    rows.push(...(await measureAudit({ rows: plan.auditRows, baseUrl: env.DATABASE_URL, port: port(9), env: appEnv })));
   }
 
   const failed = rows.filter((r) => r.verdict === "FAIL").length;

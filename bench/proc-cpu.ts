@@ -31,3 +31,22 @@ export function groupCpuMs(pgid: number): number {
   }
   return (ticks * 1000) / clockTicks();
 }
+
+/** Resident memory (kB) of the processes in group `pgid` right now (VmRSS from /proc/<pid>/status). */
+export function groupRssKb(pgid: number): number {
+  let kb = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    let status: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]) !== pgid) continue;
+      status = readFileSync(`/proc/${entry}/status`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    kb += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+  }
+  return kb;
+}

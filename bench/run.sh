@@ -2,7 +2,7 @@
 # `npm run bench`: the performance bench of issue 6 against production builds, the real Kratos and
 # PostgreSQL. Brings up its own stack (Kratos 5533/5534, databases app_bench/kratos_bench, apps on
 # 3300-3308), so it never collides with `npm run dev` or a test stack, and stops everything it started.
-# Arguments go to bench/main.ts: --quick, --profile, --only=gate,calls,sweeper,client, --source=head.
+# Arguments go to bench/main.ts: --quick, --profile, --only=gate,calls,sweeper,client,audit, --source=head.
 set -euo pipefail
 STACK_NAME="${BENCH_STACK_NAME:-bench}"
 NPM_SCRIPT=bench
@@ -19,7 +19,7 @@ throwaway_secrets
 export IDLE_POLICY_PRESET=default
 unset IDLE_POLICY
 load_stack_config
-allow_extra_app_ports 8 # the bench's apps listen on APP_PORT + 0..8
+allow_extra_app_ports 9 # the bench's apps listen on APP_PORT + 0..9
 
 STARTED=0
 cleanup() {

@@ -148,8 +148,12 @@ async function build(variant: Variant, env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 /** Prepares every variant; builds run one at a time (two would only fight over the same two cores). */
-export async function prepareVariants(source: "worktree" | "head", env: NodeJS.ProcessEnv): Promise<void> {
-  for (const variant of VARIANTS) {
+export async function prepareVariants(
+  source: "worktree" | "head",
+  env: NodeJS.ProcessEnv,
+  needed: readonly Variant[] = VARIANTS,
+): Promise<void> {
+  for (const variant of VARIANTS.filter((v) => needed.includes(v))) {
     const started = Date.now();
     const key = layOut(variant, source);
     const dir = variantDir(variant);

@@ -16,11 +16,13 @@ import "server-only";
  * - Other instances' queued writes: after a pass failed on the database, the first pass once it answers
  *   again is held for RECOVERY_HOLD_MS, twice the outbox's longest retry delay, so their backlogs land
  *   first. (Bound: an instance whose backlog takes longer than that to write can still lose a race.)
+ * After each pass it also folds the audit trail's pending hourly counts in (lib/audit/rollup.ts).
  */
 import type { SessionEnd } from "@/lib/audit/events";
 import { readPolicy } from "@/lib/config/env.js";
 import { db, inTransaction } from "@/lib/db/pool";
 import { revokeSession } from "@/lib/kratos/admin";
+import { compactAuditRollup } from "@/lib/audit/rollup";
 import { areaFor } from "@/lib/policy/idle-rule";
 import { OUTBOX_MAX_RETRY_MS, outboxStats, settled } from "./outbox";
 import { claimEnd } from "./store";
@@ -121,9 +123,11 @@ export function sweepWhenSafe(): () => Promise<SweepResult | null> {
     }
     if (Date.now() < holdUntil) return null;
     try {
-      return await sweepOnce();
+      const result = await sweepOnce();
+      await compactAuditRollup();
+      return result;
     } catch (error) {
-      databaseFailed = true; // sweepOnce throws only on database errors (a failed revocation is counted)
+      databaseFailed = true; // both throw only on database errors (a failed revocation is counted)
       throw error;
     }
   };

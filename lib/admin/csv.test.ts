@@ -44,7 +44,8 @@ describe("csvLine / auditCsvLine", () => {
     });
     assert.equal(
       line,
-      `7,2031-06-11T12:00:00.000001Z,session_expired_idle,,5b4e5a3e-0000-4000-8000-000000000001,Billing,'=evil(),"{""area"":""Billing"",""page"":""=evil()""}"\r\n`,
+      "7,2031-06-11T12:00:00.000001Z,session_expired_idle,,5b4e5a3e-0000-4000-8000-000000000001,Billing," +
+        `'=evil(),"{""area"":""Billing"",""page"":""=evil()""}"\r\n`,
     );
   });
 });

@@ -1,23 +1,21 @@
 import "server-only";
 /**
  * Idle-expiry insights for admins (re-exported by ./queries): the idle-minutes histogram and the friction
- * signals. SQL only, parameterised, aggregated in PostgreSQL. Each reads session_expired_idle rows of the
- * range through (event_type, created_at DESC, id DESC); the warning look-up uses the partial index
- * security_audit_warning_session_idx (db/migrations/004).
- *
- * metadata values are read defensively (jsonb_typeof before a cast): one odd row must never fail the page.
+ * signals. SQL only, parameterised, aggregated in PostgreSQL. The counts come from audit_counts(), the hourly
+ * rollup (db/migrations/007), which also defines how idle minutes, "just past the budget" and "after a
+ * warning" (5 minutes) are read from a row. A warning window other than 5 minutes is counted from the rows
+ * themselves (AFTER_WARNING_ANY_SQL): exact, but slower on a large table. Repeat idlers are counted per user
+ * from the rows, through the partial index of db/migrations/007.
  */
 import type { Pool } from "pg";
 import { db } from "@/lib/db/pool";
+import { AUDIT_COUNTS, rangeParams } from "./counts";
 
 type Queryable = Pick<Pool, "query">;
 interface TimeRange {
   from: Date;
   to: Date;
 }
-
-const NUM = (key: string) =>
-  `CASE WHEN jsonb_typeof(metadata->'${key}') = 'number' THEN (metadata->>'${key}')::numeric END`;
 
 export interface IdleMinutesBin {
   fromMinutes: number;
@@ -26,22 +24,23 @@ export interface IdleMinutesBin {
   count: number;
 }
 
-/** Bins of `width` minutes from 0 up to the highest one seen; everything from `width * maxBins` on lands in the last. */
+/**
+ * Bins of `width` minutes from 0 up to the highest one seen; everything from `width * maxBins` on lands in the
+ * last. The rollup keeps whole minutes up to 60, so `width * maxBins` may be at most 60.
+ */
 export const IDLE_MINUTES_SQL = `
-WITH m AS (
-  SELECT ${NUM("idle_minutes")} AS minutes
-  FROM security_audit
-  WHERE event_type = 'session_expired_idle' AND created_at >= $1::timestamptz AND created_at < $2::timestamptz
-),
-counts AS (
-  SELECT least(floor(minutes / $3::numeric), $4::int)::int AS bin, count(*)::int AS n
-  FROM m WHERE minutes >= 0 GROUP BY 1
+WITH counts AS (
+  SELECT least(idle_minute / $5::int, $6::int) AS bin, sum(count)::int AS n
+  FROM ${AUDIT_COUNTS}
+  WHERE event_type = 'session_expired_idle' AND idle_minute >= 0 GROUP BY 1
 )
-SELECT (s.bin * $3::numeric)::float8 AS from_minutes,
-       CASE WHEN s.bin = $4::int THEN NULL ELSE ((s.bin + 1) * $3::numeric)::float8 END AS to_minutes,
+SELECT (s.bin * $5::int)::float8 AS from_minutes,
+       CASE WHEN s.bin = $6::int THEN NULL ELSE ((s.bin + 1) * $5::int)::float8 END AS to_minutes,
        coalesce(c.n, 0)::int AS count
 FROM generate_series(0, (SELECT max(bin) FROM counts)) AS s(bin) LEFT JOIN counts c ON c.bin = s.bin
 ORDER BY s.bin`;
+
+export const MAX_HISTOGRAM_MINUTES = 60;
 
 export async function idleMinutesDistribution(
   range: TimeRange,
@@ -49,21 +48,36 @@ export async function idleMinutesDistribution(
   client: Queryable = db(),
 ): Promise<IdleMinutesBin[]> {
   const width = opts.widthMinutes ?? 1;
-  const maxBins = opts.maxBins ?? 60;
+  const maxBins = opts.maxBins ?? Math.floor(MAX_HISTOGRAM_MINUTES / width);
+  if (!Number.isInteger(width) || !Number.isInteger(maxBins) || width < 1 || width * maxBins > MAX_HISTOGRAM_MINUTES)
+    throw new RangeError(`the histogram covers whole minutes up to ${MAX_HISTOGRAM_MINUTES}`);
   const { rows } = await client.query<{ from_minutes: number; to_minutes: number | null; count: number }>(
     IDLE_MINUTES_SQL,
-    [range.from.toISOString(), range.to.toISOString(), width, maxBins],
+    [...rangeParams(range), width, maxBins],
   );
   return rows.map((r) => ({ fromMinutes: r.from_minutes, toMinutes: r.to_minutes, count: r.count }));
 }
 
-/** Idle expirations of the range, and how many came within $3 minutes after a warning_shown for the same session. */
+/** The rollup's warning window (db/migrations/007's audit_rollup_facts.after_warning). */
+export const ROLLUP_WARNING_MINUTES = 5;
+
+/** Idle expirations of the range, and how many came within 5 minutes after a warning of the same session. */
 export const AFTER_WARNING_SQL = `
+SELECT coalesce(sum(count), 0)::int AS idle_total,
+       coalesce(sum(count) FILTER (WHERE after_warning), 0)::int AS after_warning
+FROM ${AUDIT_COUNTS}
+WHERE event_type = 'session_expired_idle'`;
+
+/**
+ * The same for any window ($3 minutes), from the rows: one look-up per expiration in the warning index. A
+ * warning counts when it was recorded before the expiry (w.id < e.id), as in the rollup.
+ */
+export const AFTER_WARNING_ANY_SQL = `
 SELECT count(*)::int AS idle_total, count(*) FILTER (WHERE w.hit)::int AS after_warning
 FROM security_audit e
 LEFT JOIN LATERAL (
   SELECT true AS hit FROM security_audit w
-  WHERE w.event_type = 'warning_shown' AND w.session_id = e.session_id
+  WHERE w.event_type = 'warning_shown' AND w.session_id = e.session_id AND w.id < e.id
     AND w.created_at <= e.created_at AND w.created_at >= e.created_at - make_interval(mins => $3::int)
   LIMIT 1
 ) w ON true
@@ -86,14 +100,10 @@ LIMIT $3::int`;
  * moment past a 35 s budget may read 0.58 min = 34.8 s.
  */
 export const JUST_PAST_BUDGET_SQL = `
-WITH e AS (
-  SELECT coalesce(metadata->>'area', 'unknown') AS area, ${NUM("idle_minutes")} * 60 AS idle_seconds, ${NUM("budget_seconds")} AS budget
-  FROM security_audit
-  WHERE event_type = 'session_expired_idle' AND created_at >= $1::timestamptz AND created_at < $2::timestamptz
-)
-SELECT area, count(*)::int AS total,
-       count(*) FILTER (WHERE idle_seconds >= budget - 0.3 AND idle_seconds <= budget + 60)::int AS just_past
-FROM e GROUP BY area
+SELECT area, sum(count)::int AS total, coalesce(sum(count) FILTER (WHERE just_past), 0)::int AS just_past
+FROM ${AUDIT_COUNTS}
+WHERE event_type = 'session_expired_idle'
+GROUP BY area
 ORDER BY just_past DESC, total DESC, area`;
 
 export interface FrictionInsights {
@@ -115,10 +125,15 @@ export async function frictionInsights(
   const within = opts.withinMinutes ?? 5;
   const now = (opts.now ?? new Date()).toISOString();
   const limit = opts.limit ?? 20;
-  const span = [range.from.toISOString(), range.to.toISOString()];
+  const span = rangeParams(range);
   type Repeat = { identity_id: string; count: number };
   const [warned, today, week, areas] = await Promise.all([
-    client.query<{ idle_total: number; after_warning: number }>(AFTER_WARNING_SQL, [...span, within]),
+    within === ROLLUP_WARNING_MINUTES
+      ? client.query<{ idle_total: number; after_warning: number }>(AFTER_WARNING_SQL, span)
+      : client.query<{ idle_total: number; after_warning: number }>(AFTER_WARNING_ANY_SQL, [
+          ...span.slice(0, 2),
+          within,
+        ]),
     client.query<Repeat>(REPEAT_IDLERS_SQL, [now, "day", limit]),
     client.query<Repeat>(REPEAT_IDLERS_SQL, [now, "week", limit]),
     client.query<{ area: string; total: number; just_past: number }>(JUST_PAST_BUDGET_SQL, span),

@@ -9,12 +9,12 @@ import "server-only";
  *                                 scan per type, merged (a `= ANY` would have to read every match and sort)
  *   user (+ anything)             (identity_id, created_at DESC, id DESC)
  *   nothing / time range only     (created_at DESC, id DESC)
- *   charts, insights              (event_type, created_at DESC, id DESC) over the range
- *   "expired after a warning"     the partial warning index (session_id, created_at)
+ *   charts, insights              hourly counts: audit_counts() over audit_rollup (db/migrations/007)
  */
 import type { Pool } from "pg";
 import { AUDIT_EVENT_TYPES, type AuditEventType } from "@/lib/audit/events";
 import { db } from "@/lib/db/pool";
+import { AUDIT_COUNTS, rangeParams } from "./counts";
 import { AUDIT_CSV_COLUMNS, auditCsvLine, csvLine, type CsvAuditRow } from "./csv";
 import { decodeCursor, encodeCursor, PAGE_SIZE, type AuditCursor, type Bucket } from "./filters";
 
@@ -69,7 +69,8 @@ export function auditPageQuery(
     inner = select([`event_type = ANY(${$(types)}::text[])`, ...common]); // one user's rows: few
   else inner = types.map((t) => `(${select([`event_type = ${$(t)}`, ...common])})`).join(" UNION ALL ");
   const text =
-    `SELECT id::text AS id, ${CREATED_TEXT} AS created, event_type, identity_id::text AS identity_id, session_id::text AS session_id, metadata ` +
+    `SELECT id::text AS id, ${CREATED_TEXT} AS created, event_type, identity_id::text AS identity_id, ` +
+    `session_id::text AS session_id, metadata ` +
     `FROM (${inner}) AS page ORDER BY page.created_at DESC, page.id DESC LIMIT ${lim}`;
   return { text, values };
 }
@@ -166,37 +167,35 @@ export interface AreaBucket {
   areaTotal: number;
 }
 
-/** Every bucket start in [from, to), UTC, as ISO text. */
-const BUCKETS = `SELECT generate_series(date_trunc($3::text, $1::timestamptz AT TIME ZONE 'UTC'),
-  ($2::timestamptz AT TIME ZONE 'UTC') - interval '1 microsecond', ('1 ' || $3::text)::interval) AS bucket`;
+/** Every bucket start in [from, to), UTC, as ISO text. $1..$4: the range (./counts.ts), $5 the bucket. */
+const BUCKETS = `SELECT generate_series(date_trunc($5::text, $1::timestamptz AT TIME ZONE 'UTC'),
+  ($2::timestamptz AT TIME ZONE 'UTC') - interval '1 microsecond', ('1 ' || $5::text)::interval) AS bucket`;
 const BUCKET_TEXT = (col: string) => `to_char(${col}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 
 export const EXPIRATIONS_BY_REASON_SQL = `
 WITH buckets AS (${BUCKETS}),
 counts AS (
-  SELECT date_trunc($3::text, created_at AT TIME ZONE 'UTC') AS bucket,
-         count(*) FILTER (WHERE event_type = 'session_expired_idle') AS idle,
-         count(*) FILTER (WHERE event_type = 'session_expired_absolute') AS absolute,
-         count(*) FILTER (WHERE event_type = 'sessions_revoked_by_admin') AS admin,
-         count(*) FILTER (WHERE event_type = 'signed_out') AS manual
-  FROM security_audit
+  SELECT date_trunc($5::text, hour AT TIME ZONE 'UTC') AS bucket,
+         sum(count) FILTER (WHERE event_type = 'session_expired_idle') AS idle,
+         sum(count) FILTER (WHERE event_type = 'session_expired_absolute') AS absolute,
+         sum(count) FILTER (WHERE event_type = 'sessions_revoked_by_admin') AS admin,
+         sum(count) FILTER (WHERE event_type = 'signed_out') AS manual
+  FROM ${AUDIT_COUNTS}
   WHERE event_type IN ('session_expired_idle', 'session_expired_absolute', 'sessions_revoked_by_admin', 'signed_out')
-    AND created_at >= $1::timestamptz AND created_at < $2::timestamptz
   GROUP BY 1
 )
-SELECT ${BUCKET_TEXT("b.bucket")} AS bucket, coalesce(c.idle, 0)::int AS idle, coalesce(c.absolute, 0)::int AS absolute,
-       coalesce(c.admin, 0)::int AS admin, coalesce(c.manual, 0)::int AS manual
+SELECT ${BUCKET_TEXT("b.bucket")} AS bucket, coalesce(c.idle, 0)::int AS idle,
+       coalesce(c.absolute, 0)::int AS absolute, coalesce(c.admin, 0)::int AS admin,
+       coalesce(c.manual, 0)::int AS manual
 FROM buckets b LEFT JOIN counts c ON c.bucket = b.bucket
 ORDER BY b.bucket`;
 
 /** Expirations carry the area of the page where the session died (sign-outs and revocations do not). */
 export const EXPIRATIONS_BY_AREA_SQL = `
-SELECT ${BUCKET_TEXT("date_trunc($3::text, created_at AT TIME ZONE 'UTC')")} AS bucket,
-       coalesce(metadata->>'area', 'unknown') AS area, count(*)::int AS count,
-       (sum(count(*)) OVER (PARTITION BY coalesce(metadata->>'area', 'unknown')))::int AS area_total
-FROM security_audit
+SELECT ${BUCKET_TEXT("date_trunc($5::text, hour AT TIME ZONE 'UTC')")} AS bucket,
+       area, sum(count)::int AS count, (sum(sum(count)) OVER (PARTITION BY area))::int AS area_total
+FROM ${AUDIT_COUNTS}
 WHERE event_type IN ('session_expired_idle', 'session_expired_absolute')
-  AND created_at >= $1::timestamptz AND created_at < $2::timestamptz
 GROUP BY 1, 2
 ORDER BY area_total DESC, area, bucket`;
 
@@ -205,7 +204,7 @@ export async function expirationsOverTime(
   bucket: Bucket,
   client: Queryable = db(),
 ): Promise<{ byReason: ReasonBucket[]; byArea: AreaBucket[] }> {
-  const values = [range.from.toISOString(), range.to.toISOString(), bucket];
+  const values = [...rangeParams(range), bucket];
   const [reasons, areas] = await Promise.all([
     client.query<ReasonBucket>(EXPIRATIONS_BY_REASON_SQL, values),
     client.query<{ bucket: string; area: string; count: number; area_total: number }>(EXPIRATIONS_BY_AREA_SQL, values),
