@@ -20,8 +20,10 @@ export interface ActivityWrite {
 /** Upsert that only ever moves last activity forward, and never touches an ended session. */
 export async function writeActivity(a: ActivityWrite): Promise<void> {
   await db().query(
-    `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
-     VALUES ($1, $2, to_timestamp($3::float8 / 1000), $4, $5::int, to_timestamp(($3::float8 + $5::int * 1000.0) / 1000), to_timestamp($6::float8 / 1000))
+    `INSERT INTO session_activity
+       (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline)
+     VALUES ($1, $2, to_timestamp($3::float8 / 1000), $4, $5::int,
+             to_timestamp(($3::float8 + $5::int * 1000.0) / 1000), to_timestamp($6::float8 / 1000))
      ON CONFLICT (session_id) DO UPDATE SET
        last_activity_at = EXCLUDED.last_activity_at,
        last_path = EXCLUDED.last_path,
@@ -38,7 +40,8 @@ export async function readActivity(
   sessionId: string,
 ): Promise<{ lastActivityAt: number; lastPath: string; ended: boolean } | null> {
   const { rows } = await db().query<{ la: string; last_path: string; ended: boolean }>(
-    "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, last_path, ended_at IS NOT NULL AS ended FROM session_activity WHERE session_id = $1",
+    "SELECT (extract(epoch FROM last_activity_at) * 1000)::bigint AS la, last_path, ended_at IS NOT NULL AS ended " +
+      "FROM session_activity WHERE session_id = $1",
     [sessionId],
   );
   const row = rows[0];
@@ -68,7 +71,8 @@ async function claimRow(
   },
 ): Promise<boolean> {
   const { rowCount } = await client.query(
-    `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline, absolute_deadline, ended_at, end_reason)
+    `INSERT INTO session_activity (session_id, identity_id, last_activity_at, last_path, budget_seconds, idle_deadline,
+       absolute_deadline, ended_at, end_reason)
      VALUES ($1, $2, now(), $3, NULL, NULL, to_timestamp($4::float8 / 1000), now(), $5)
      ON CONFLICT (session_id) DO UPDATE SET ended_at = now(), end_reason = EXCLUDED.end_reason, updated_at = now()
      WHERE session_activity.ended_at IS NULL`,
@@ -124,7 +128,8 @@ export async function markEnded(
   reason: "manual" | "admin",
 ): Promise<void> {
   await client.query(
-    "UPDATE session_activity SET ended_at = now(), end_reason = $2, updated_at = now() WHERE session_id = $1 AND ended_at IS NULL",
+    "UPDATE session_activity SET ended_at = now(), end_reason = $2, updated_at = now() " +
+      "WHERE session_id = $1 AND ended_at IS NULL",
     [sessionId, reason],
   );
 }

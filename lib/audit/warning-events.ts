@@ -46,7 +46,8 @@ export function auditOncePerWarning(e: WarningEvent): void {
   const event = warningAuditEvent(e);
   enqueue(`audit ${event.eventType}`, async () => {
     await db().query(
-      "INSERT INTO security_audit (event_type, identity_id, session_id, metadata) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+      "INSERT INTO security_audit (event_type, identity_id, session_id, metadata) VALUES ($1, $2, $3, $4) " +
+        "ON CONFLICT DO NOTHING",
       [event.eventType, event.identityId, event.sessionId, JSON.stringify(event.metadata)],
     );
   });

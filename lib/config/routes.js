@@ -21,7 +21,9 @@
 /** The gate's signed channel to the Node side. */
 export const INTERNAL_PREFIX = "/api/internal";
 
-/** @typedef {{ path: string; gate: "unmatched" | "public"; match: "exact" | "prefix" | "segment"; why: string }} Route */
+/**
+ * @typedef {{ path: string; gate: "unmatched" | "public"; match: "exact" | "prefix" | "segment"; why: string }} Route
+ */
 
 /** @type {readonly Route[]} */
 export const ROUTES = [

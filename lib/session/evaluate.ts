@@ -31,7 +31,10 @@ export type ServerActivity = { lastActivityAt: number; lastPath: string } | null
 
 export interface EvaluateDeps {
   whoami: (cookieHeader: string) => Promise<WhoamiResult>;
-  /** The last activity the server knows for a session: when the record is missing, and before an idle end or step-up. */
+  /**
+   * The last activity the server knows for a session: when the record is missing, and before an idle end or
+   * step-up.
+   */
   serverActivity: (sessionId: string) => Promise<ServerActivity>;
   /** Kratos answers this process has had (see Confirmations); without it, only the record's check time counts. */
   confirmations?: Confirmations;

@@ -1,4 +1,7 @@
-/** GET /verification/restart: a new verification flow after Kratos' CSRF check failed, at most once (lib/auth/flow-restart.ts). */
+/**
+ * GET /verification/restart: a new verification flow after Kratos' CSRF check failed, at most once
+ * (lib/auth/flow-restart.ts).
+ */
 import { restartRoute } from "@/lib/auth/flow-restart";
 
 export const GET = restartRoute("verification");

@@ -2,8 +2,9 @@
  * POST /api/internal/kratos-settings: Kratos' web hook after a profile change in its settings flow
  * (kratos/hooks/settings-changed.jsonnet). It reports the idle-timeout trait as saved, so a change made
  * through Kratos' own form or API, without the app's settings page, is audited like one made there
- * (lib/audit/preference-change.ts; queued like every audit write, so 202). Authenticated by a shared secret Kratos sends in a header
- * (KRATOS_HOOK_SECRET, compared in constant time); anything else is refused before the body is read.
+ * (lib/audit/preference-change.ts; queued like every audit write, so 202). Authenticated by a shared secret
+ * Kratos sends in a header (KRATOS_HOOK_SECRET, compared in constant time); anything else is refused before the
+ * body is read.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { NextResponse } from "next/server";
