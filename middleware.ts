@@ -15,6 +15,7 @@ export const config = {
   // routes that take a body and check the session themselves; the table says why). Next requires a literal
   // here: lib/config/routes.test.ts checks that it equals matcherSource() from the table.
   matcher: [
+    // line-length: allowed (Next reads this literal statically; it cannot be split or computed)
     "/((?!_next/static|_next/image|favicon.ico|robots.txt|api/upload$|api/session/activity$|api/session/events$|api/internal/).*)",
   ],
 };
