@@ -52,7 +52,7 @@ export const policySchema = z
     /**
      * What browser input counts as activity besides clicks, keys, typing, wheel, touch and scroll.
      * `pointerMovement`: the mouse moving over the page (throttled in the browser: one look a second, a
-     * heartbeat at most every heartbeat interval; lib/client/idle-machine.ts).
+     * heartbeat at most every heartbeat interval; lib/client/idle-input.ts).
      */
     activity: z.object({ pointerMovement: z.boolean() }).strict(),
   })
