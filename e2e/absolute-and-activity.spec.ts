@@ -90,6 +90,11 @@ test("moving the mouse alone keeps a session alive past its idle budget (activit
   await expect(page).toHaveURL(/\/dashboard$/);
   expect((await kratosSession(page)).status).toBe(200);
   expect(await serverIdleDeadline(page)).toBeGreaterThan(first + 25_000); // moved by the moves' heartbeats
+
+  // The effective-policy table says both: what keeps you signed in, and where the absolute limit counts from.
+  await page.goto("/settings");
+  await expect(page.getByTestId("policy-activity")).toContainText("and moving the mouse");
+  await expect(page.getByTestId("policy-absolute")).toContainText("after you signed in (signing in again");
 });
 
 test.describe("on an instance with a 90 s absolute lifetime from sign-in, where movement is not activity", () => {
