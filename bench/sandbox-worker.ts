@@ -73,6 +73,7 @@ const fresh = () => {
       longestGapMs: 0,
       role: "user",
       preference: undefined,
+      issuedAt: now - 60_000,
       authenticatedAt: now - 60_000,
       expiresAt: now + 4 * 3_600_000,
       lastActivityAt: now,

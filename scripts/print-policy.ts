@@ -4,7 +4,8 @@
  *   node --import tsx scripts/print-policy.ts absolute   -> "14400s"
  *   node --import tsx scripts/print-policy.ts kratos     -> "14400s false": Kratos' session.lifespan and
  *                                                          session.cookie.persistent (the preset's choice)
- *   node --import tsx scripts/print-policy.ts json       -> the whole policy
+ *   node --import tsx scripts/print-policy.ts json       -> the whole policy, e.g. "absoluteFrom": "sign-in" (where
+ *                                                          the absolute lifetime counts from) and "activity"
  */
 import { ConfigError, readPolicy, sessionCookiePersistent } from "../lib/config/env.js";
 

@@ -15,7 +15,8 @@ export type { Phase };
 /** What the page shows: the phase and the area whose budget governs ("normal pages", "Billing"...). */
 export type OnView = (phase: Phase, area: string | undefined) => void;
 
-// `input` too: typing by IME, dictation or autofill may send no keydown.
+// `input` too: typing by IME, dictation or autofill may send no keydown. Pointer movement is its own event
+// (`pointermove` below): whether it counts is the policy's choice, made in the machine (lib/client/idle-input.ts).
 export const ACTIVITY_EVENTS = ["pointerdown", "keydown", "input", "wheel", "touchstart", "scroll"] as const;
 
 type Listener = [EventTarget, string, EventListener];
@@ -38,6 +39,11 @@ export class IdleController {
   /** Every listener the shell adds, so start() and stop() cannot drift apart. */
   private readonly listeners: Listener[] = [
     ...ACTIVITY_EVENTS.map((type): Listener => [window, type, () => this.send({ type: "input" })]),
+    [
+      window,
+      "pointermove",
+      (e) => this.send({ type: "move", x: (e as PointerEvent).clientX, y: (e as PointerEvent).clientY }),
+    ],
     [document, "visibilitychange", () => this.send({ type: "visibility", visible: visible() })],
     [window, "pageshow", (e) => this.send({ type: "pageshow", persisted: persisted(e), visible: visible() })],
     [window, "online", () => this.send({ type: "wake", visible: visible() })],
@@ -69,6 +75,11 @@ export class IdleController {
     return this.send({ type: "still-here" });
   }
 
+  /** "Continue" on the absolute warning: closed; the session still ends at its deadline. */
+  dismissAbsoluteWarning(): void {
+    void this.send({ type: "absolute-dismiss" });
+  }
+
   /** A sign-out was submitted in this tab: its redirect, not a "leave" answer, takes the tab away. */
   signingOut(): void {
     void this.send({ type: "signing-out" });
@@ -88,6 +99,7 @@ export class IdleController {
   private send(event: IdleEvent): Promise<void> {
     const before = this.state;
     const [next, commands] = reduce(before, event, performance.now());
+    if (next === before && commands.length === 0) return Promise.resolve(); // e.g. a throttled pointermove
     this.state = next;
     const area = next.deadlines?.area;
     if (next.phase !== before.phase || area !== before.deadlines?.area) this.onView(next.phase, area);

@@ -53,6 +53,7 @@ export function IdleSessionProvider({ children, signOutAction }: ProviderProps) 
         phase={phase}
         area={area}
         onStillHere={() => controller.current?.stillHere()}
+        onContinue={() => controller.current?.dismissAbsoluteWarning()}
         signOutAction={signOutAction}
         returnTo={pathname}
       />

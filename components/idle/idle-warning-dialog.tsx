@@ -3,7 +3,9 @@
  * "Are you still here?" (WCAG 2.2.1 Timing Adjustable): a native modal <dialog> with role="alertdialog",
  * labelled and described; showModal() moves focus in and closing returns it. The visible countdown updates
  * every second; the screen-reader announcement only at the start, 30 s and 10 s. No limit on extensions.
- * Before the absolute deadline (which cannot be extended) it offers "Sign in again now" instead.
+ * Before the absolute deadline (which no activity extends) it says when the session ends, on the device's own
+ * clock, and lets the person go on ("Continue"); where signing in again moves the deadline (policy
+ * absoluteFrom "last-authentication") it offers "Sign in again now", else "Sign me out".
  */
 import { useEffect, useId, useRef, useState } from "react";
 import { secondsLeft } from "@/lib/client/deadlines";
@@ -16,10 +18,12 @@ interface Props {
   area: string | undefined;
   returnTo: string;
   onStillHere: () => Promise<void> | undefined;
+  /** "Continue" on the absolute warning */
+  onContinue: () => void;
   signOutAction: () => Promise<FormResult>;
 }
 
-export function IdleWarningDialog({ phase, area, returnTo, onStillHere, signOutAction }: Props) {
+export function IdleWarningDialog({ phase, area, returnTo, onStillHere, onContinue, signOutAction }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descId = useId();
@@ -44,7 +48,13 @@ export function IdleWarningDialog({ phase, area, returnTo, onStillHere, signOutA
       onCancel={(event) => event.preventDefault() /* Escape must not silently dismiss a security prompt */}
     >
       {phase.kind === "absolute-warning" ? (
-        <AbsoluteWarning titleId={titleId} descId={descId} returnTo={returnTo} />
+        <AbsoluteWarning
+          ids={{ titleId, descId }}
+          phase={phase}
+          returnTo={returnTo}
+          onContinue={onContinue}
+          signOutAction={signOutAction}
+        />
       ) : (
         <StillHere
           ids={{ titleId, descId }}
@@ -58,19 +68,42 @@ export function IdleWarningDialog({ phase, area, returnTo, onStillHere, signOutA
   );
 }
 
-/** Before the absolute deadline, which cannot be extended: sign in again now. */
-function AbsoluteWarning({ titleId, descId, returnTo }: { titleId: string; descId: string; returnTo: string }) {
+type AbsolutePhase = Extract<Phase, { kind: "absolute-warning" }>;
+
+interface AbsoluteProps extends Pick<Props, "returnTo" | "onContinue" | "signOutAction"> {
+  ids: { titleId: string; descId: string };
+  phase: AbsolutePhase;
+}
+
+/** Before the absolute deadline: when it comes, and what signing in again would (not) change. */
+function AbsoluteWarning({ ids, phase, returnTo, onContinue, signOutAction }: AbsoluteProps) {
+  // On the device's own clock (the one the person reads), computed once when the warning opens.
+  const [endsAt] = useState(() => new Date(Date.now() + (phase.absoluteAt - performance.now())));
+  const renewable = phase.from === "last-authentication";
   const loginAgain = `/login?refresh=true&return_to=${encodeURIComponent(returnTo)}`;
   return (
     <>
-      <h2 id={titleId}>Your session is about to end</h2>
-      <p id={descId}>
-        For security, sessions last a limited time. Sign in again now to keep working without interruption.
+      <h2 id={ids.titleId}>Your session is about to end</h2>
+      <p id={ids.descId}>
+        Your session ends at{" "}
+        <time dateTime={endsAt.toISOString()} data-testid="absolute-ends-at">
+          {endsAt.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}
+        </time>
+        . For security, a session lasts a limited time from when you{" "}
+        {renewable
+          ? "last signed in. Sign in again now to keep working without interruption."
+          : "signed in; activity and signing in again do not extend it. Save your work: you will sign in again after."}
       </p>
       <div className="idle-dialog-actions">
-        <a className="button" href={loginAgain} autoFocus>
-          Sign in again now
-        </a>
+        {renewable ? (
+          <a className="button" href={loginAgain} autoFocus>
+            Sign in again now
+          </a>
+        ) : null}
+        <button type="button" autoFocus={!renewable} onClick={onContinue}>
+          Continue
+        </button>
+        {renewable ? null : <SignOutButton action={signOutAction} label="Sign me out" />}
       </div>
     </>
   );

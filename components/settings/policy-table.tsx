@@ -6,6 +6,12 @@ function minutes(seconds: number | null): string {
   return seconds === null ? "never (absolute limit only)" : describeSeconds(seconds);
 }
 
+/** Where the absolute limit counts from, as the user reads it. */
+const ABSOLUTE_FROM: Record<PolicyConfig["absoluteFrom"], string> = {
+  "sign-in": "you signed in (signing in again to confirm it's you does not extend it)",
+  "last-authentication": "you last signed in or confirmed it's you",
+};
+
 /** The user's effective policy on this device (WCAG 2.2.6: say how long inactivity may last). */
 export function PolicyTable({
   subject,
@@ -41,9 +47,16 @@ export function PolicyTable({
         ))}
         <tr>
           <td>Any page (absolute limit)</td>
-          <td>
-            {minutes(policy.absoluteSeconds)} after signing in: at{" "}
+          <td data-testid="policy-absolute">
+            {minutes(policy.absoluteSeconds)} after {ABSOLUTE_FROM[policy.absoluteFrom]}: at{" "}
             <time dateTime={at.toISOString()}>{at.toISOString().slice(11, 16)} UTC</time>
+          </td>
+        </tr>
+        <tr>
+          <td>What keeps you signed in</td>
+          <td data-testid="policy-activity">
+            clicks, keys, typing, scrolling, touch
+            {policy.activity.pointerMovement ? " and moving the mouse" : " (moving the mouse alone does not)"}
           </td>
         </tr>
       </tbody>

@@ -136,19 +136,22 @@ export async function markEnded(
 
 // ---- throttled activity writes -------------------------------------------------------------------
 
-const g = globalThis as unknown as { __lastWritten?: Map<string, number> };
+const g = globalThis as unknown as { __lastWritten?: Map<string, { at: number; absolute: number }> };
 const lastWritten = (g.__lastWritten ??= new Map());
 
 /**
  * Writes the activity record at most once per `minIntervalMs` per session (per process). The server's
  * record therefore lags real activity by at most that interval: the sweeper adds it as slack.
- * `force` writes at once (e.g. "keep me signed in"). Returns whether a write was queued.
+ * `force` writes at once (e.g. "keep me signed in"). A new absolute deadline (a re-authentication under
+ * absoluteFrom "last-authentication") is written at once too: the sweeper must not end the session at the
+ * old one. Returns whether a write was queued.
  */
 export function noteActivity(a: ActivityWrite, minIntervalMs: number, force = false): boolean {
   const previous = lastWritten.get(a.sessionId);
-  if (!force && previous !== undefined && a.lastActivityAt - previous < minIntervalMs) return false;
-  if (previous !== undefined && a.lastActivityAt <= previous && !force) return false;
-  lastWritten.set(a.sessionId, a.lastActivityAt);
+  const moved = previous !== undefined && previous.absolute !== a.absoluteDeadline;
+  if (!force && !moved && previous !== undefined && a.lastActivityAt - previous.at < minIntervalMs) return false;
+  if (previous !== undefined && a.lastActivityAt <= previous.at && !force && !moved) return false;
+  lastWritten.set(a.sessionId, { at: Math.max(previous?.at ?? 0, a.lastActivityAt), absolute: a.absoluteDeadline });
   if (lastWritten.size > 100_000) {
     const oldest = lastWritten.keys().next().value;
     if (oldest !== undefined) lastWritten.delete(oldest);

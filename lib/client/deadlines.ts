@@ -20,6 +20,16 @@ export interface Deadlines {
   budgetSeconds: number | null;
   area: string;
   warningSeconds: number;
+  /**
+   * the absolute deadline as the server sent it (its epoch ms): names the deadline across answers (a closed
+   * absolute warning stays closed for it). Never a time to act on; the dialog shows `absoluteAt` on the
+   * device's own clock, the one the person compares it with.
+   */
+  absoluteEndsAt: number;
+  /** whether signing in again moves the absolute deadline ("last-authentication") or not ("sign-in") */
+  absoluteFrom: SessionStatus["absoluteFrom"];
+  /** whether the mouse moving over the page is activity (the policy's choice) */
+  pointerMovement: boolean;
 }
 
 export function toDeadlines(status: SessionStatus, sentAt: number, receivedAt: number): Deadlines {
@@ -38,6 +48,9 @@ export function toDeadlines(status: SessionStatus, sentAt: number, receivedAt: n
     budgetSeconds: status.idleBudgetSeconds,
     area: status.area,
     warningSeconds: warning,
+    absoluteEndsAt: status.absoluteExpiresAt,
+    absoluteFrom: status.absoluteFrom,
+    pointerMovement: status.pointerMovement,
   };
 }
 

@@ -219,7 +219,7 @@ table("timer", [
     event: { type: "timer" },
     now: 4 * HOUR - 60 * SEC,
     commands: [arm(4 * HOUR)],
-    after: { phase: { kind: "absolute-warning", absoluteAt: 4 * HOUR } },
+    after: { phase: { kind: "absolute-warning", absoluteAt: 4 * HOUR, from: "sign-in" } },
   },
   {
     name: "a timer before any point (moved deadlines): armed again for the next point",

@@ -6,8 +6,9 @@
  * - Deadlines are the server's (GET /api/session), placed on the monotonic clock (deadlines.ts).
  * - No ticking while far from a deadline: one timer to the next point (warning, absolute warning, end);
  *   one-second ticks only while the warning shows (steps.ts: schedule).
- * - Input (pointer, key, input, wheel, scroll, touch; throttled to one look a second) sends a heartbeat at most
- *   once per heartbeat interval (≤ 30 s). Status polls are never activity (the server agrees).
+ * - Input (pointer down, key, input, wheel, scroll, touch, and pointer movement when the policy counts it;
+ *   throttled to one look a second, idle-input.ts) sends a heartbeat at most once per heartbeat interval
+ *   (≤ 30 s). Status polls are never activity (the server agrees).
  * - Every tab in step through the tab bus: activity, new deadlines, the warning, "I'm here" and sign-outs.
  *   A sign-out heard on the bus is only a reason to ask the server: a plain link to /signed-out (its page
  *   announces on the bus) must not take a live session's tabs off their pages.
@@ -18,13 +19,16 @@
  * - A sign-out submitted in this tab holds any "leave" for a moment: a heartbeat that the sign-out overtook
  *   answers 401, and navigating on it would abort the sign-out's own redirect (IdleState.holdLeaveUntil).
  */
-import { heartbeatInterval, secondsLeft, type SessionStatus } from "./deadlines";
+import { secondsLeft, type SessionStatus } from "./deadlines";
+import { heartbeatEvery, INPUT_THROTTLE_MS, onInput, onMove } from "./idle-input";
 import {
   ACTIVE,
   apply,
   arm,
   confirmSignOut,
+  dismissAbsoluteWarning,
   leave,
+  openAbsoluteWarning,
   openWarning,
   post,
   report,
@@ -45,8 +49,7 @@ export const LATE_MS = 2_000;
 export const RETRY_MS = 5_000;
 /** A sign-out submitted in this tab has this long to take the tab away itself (its redirect). */
 export const SIGN_OUT_HOLD_MS = 10_000;
-/** Input is looked at once a second at most. */
-export const INPUT_THROTTLE_MS = 1_000;
+export { INPUT_THROTTLE_MS };
 
 export function initialState(tab: string, path: string, visible: boolean): IdleState {
   return {
@@ -60,6 +63,8 @@ export function initialState(tab: string, path: string, visible: boolean): IdleS
     lastHeartbeatAt: Number.NEGATIVE_INFINITY,
     lastInputAt: 0,
     inputSinceHeartbeat: false,
+    pointer: null,
+    absoluteDismissed: null,
     leases: 0,
     confirming: null,
     holdLeaveUntil: null,
@@ -77,6 +82,10 @@ export function reduce(s: IdleState, e: IdleEvent, now: number): Step {
       return onPath(s, e.path, now);
     case "input":
       return onInput(s, now);
+    case "move":
+      return onMove(s, e, now);
+    case "absolute-dismiss":
+      return dismissAbsoluteWarning(s, now);
     case "timer":
       return onTimer(s, now);
     case "answer":
@@ -112,14 +121,6 @@ function onPath(s: IdleState, path: string, now: number): Step {
   return then(post(moved, { type: "path", tab: s.tab, path }), (x) => sync(x, now, "poll"));
 }
 
-function onInput(s: IdleState, now: number): Step {
-  if (now - s.lastInputAt < INPUT_THROTTLE_MS) return [s, []];
-  const seen = { ...s, lastInputAt: now };
-  if (s.phase.kind === "warning" || s.leaving) return [seen, []]; // the warning wants an explicit answer
-  const step = post({ ...seen, inputSinceHeartbeat: true }, { type: "activity", tab: s.tab });
-  return now - s.lastHeartbeatAt >= heartbeatEvery(s) ? then(step, (x) => sync(x, now, "heartbeat")) : step;
-}
-
 function onTimer(s: IdleState, now: number): Step {
   const d = s.deadlines;
   const late = s.timerAt !== null && now - s.timerAt > LATE_MS;
@@ -137,8 +138,7 @@ function onTimer(s: IdleState, now: number): Step {
     const busy = s.inputSinceHeartbeat || s.leases > 0;
     return then(schedule(fired, now), (x) => (busy ? sync(x, now, "heartbeat") : sync(x, now, "poll", "warn")));
   }
-  const absolute = now >= d.absoluteWarnAt && s.phase.kind === "active";
-  return schedule(absolute ? { ...fired, phase: { kind: "absolute-warning", absoluteAt: d.absoluteAt } } : fired, now);
+  return openAbsoluteWarning(fired, now);
 }
 
 function onAnswer(s: IdleState, e: Extract<IdleEvent, { type: "answer" }>, now: number): Step {
@@ -237,10 +237,6 @@ function onStop(s: IdleState): Step {
   const cmds: Command[] = [{ type: "disarm" }, { type: "post", message: { type: "closed", tab: s.tab } }];
   if (s.leases > 0) cmds.push({ type: "lease-ticks", every: null });
   return [{ ...s, stopped: true, timerAt: null }, cmds];
-}
-
-function heartbeatEvery(s: IdleState): number {
-  return heartbeatInterval(s.deadlines?.budgetSeconds ?? null, s.deadlines?.warningSeconds ?? 20);
 }
 
 function withoutKey(paths: Readonly<Record<string, string>>, key: string): Record<string, string> {

@@ -63,6 +63,21 @@ export function openWarning(s: IdleState, now: number, toleranceMs: number): Ste
   return schedule({ ...s, phase }, now);
 }
 
+/** At the absolute warning point: "your session ends at …", unless the user closed it for this deadline. */
+export function openAbsoluteWarning(s: IdleState, now: number): Step {
+  const d = s.deadlines;
+  if (!d || now < d.absoluteWarnAt || s.phase.kind !== "active" || s.absoluteDismissed === d.absoluteEndsAt)
+    return schedule(s, now);
+  const phase: Phase = { kind: "absolute-warning", absoluteAt: d.absoluteAt, from: d.absoluteFrom };
+  return schedule({ ...s, phase }, now);
+}
+
+/** "Continue" on the absolute warning: closed for this deadline; the end itself stays armed. */
+export function dismissAbsoluteWarning(s: IdleState, now: number): Step {
+  if (s.phase.kind !== "absolute-warning" || !s.deadlines) return [s, []];
+  return schedule({ ...s, phase: ACTIVE, absoluteDismissed: s.deadlines.absoluteEndsAt }, now);
+}
+
 export function report(s: IdleState, event: "warning_shown" | "warning_answered", left: number): Step {
   const area = s.deadlines?.area ?? "normal pages";
   return [s, [{ type: "report", event, path: s.path, area, secondsLeft: left }]];

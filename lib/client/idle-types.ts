@@ -9,7 +9,8 @@ export type Phase =
   | { kind: "active" }
   /** `at`: when this tick was taken (monotonic); `startLeft`: seconds left when the warning opened */
   | { kind: "warning"; idleAt: number; at: number; startLeft: number }
-  | { kind: "absolute-warning"; absoluteAt: number };
+  /** `from`: whether signing in again moves the deadline ("last-authentication") or not ("sign-in") */
+  | { kind: "absolute-warning"; absoluteAt: number; from: "sign-in" | "last-authentication" };
 
 /** GET /api/session ("poll": never activity) or POST /api/session/activity (the others). */
 export type SyncKind = "poll" | "heartbeat" | "still-here" | "lease";
@@ -40,6 +41,10 @@ export interface IdleState {
   /** when input (here or in another tab) was last looked at: the throttle */
   readonly lastInputAt: number;
   readonly inputSinceHeartbeat: boolean;
+  /** where the pointer was at the last move that counted: a "move" to the same spot is not the person */
+  readonly pointer: { readonly x: number; readonly y: number } | null;
+  /** the absolute deadline (epoch ms) whose warning the user closed with "Continue": not shown again for it */
+  readonly absoluteDismissed: number | null;
   /** long operations running (uploads): while > 0, lease heartbeats keep the session */
   readonly leases: number;
   /** a sign-out heard on the bus being checked with the server: the other tab's page, else null */
@@ -58,8 +63,12 @@ export type IdleEvent =
   | { type: "start" }
   /** a client navigation in this tab */
   | { type: "path"; path: string }
-  /** pointer, key, input, wheel, scroll or touch */
+  /** pointer down, key, input, wheel, scroll or touch */
   | { type: "input" }
+  /** the pointer moved over the page (clientX/Y): activity when the policy says so (policy.activity) */
+  | { type: "move"; x: number; y: number }
+  /** "Continue" on the absolute warning: close it, the session still ends at its deadline */
+  | { type: "absolute-dismiss" }
   | { type: "timer" }
   | { type: "answer"; kind: SyncKind; after: SyncAfter; sentAt: number; answer: SyncAnswer }
   | { type: "message"; message: TabMessage }

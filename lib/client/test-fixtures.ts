@@ -16,6 +16,8 @@ export function status(overrides: Partial<SessionStatus> = {}): SessionStatus {
     area: "normal pages",
     warningSeconds: 20,
     absoluteWarningSeconds: 60,
+    absoluteFrom: "sign-in",
+    pointerMovement: true,
     ...overrides,
   };
 }

@@ -20,8 +20,14 @@ const ceilingSchema = z
 
 export const policySchema = z
   .object({
-    /** Absolute lifetime from sign-in (Kratos session.lifespan). Idle time never extends it. */
+    /** Absolute lifetime (Kratos session.lifespan). Idle time never extends it. */
     absoluteSeconds: seconds,
+    /**
+     * Where the absolute lifetime counts from: "sign-in" (Kratos issued_at, the session's creation: a step-up
+     * or refresh login never extends it) or "last-authentication" (Kratos authenticated_at: each
+     * re-authentication restarts it, as NIST SP 800-63B counts). docs/decisions.md says why each preset picks.
+     */
+    absoluteFrom: z.enum(["sign-in", "last-authentication"]),
     /** Normal idle budget on desktop and on mobile; applies where no ceiling is stricter. */
     idleDesktopSeconds: seconds,
     idleMobileSeconds: seconds,
@@ -43,6 +49,12 @@ export const policySchema = z
     activityWriteSeconds: z.number().int().min(1).max(300),
     /** How often the sweeper looks for abandoned sessions. */
     sweepIntervalSeconds: z.number().int().min(1).max(3600),
+    /**
+     * What browser input counts as activity besides clicks, keys, typing, wheel, touch and scroll.
+     * `pointerMovement`: the mouse moving over the page (throttled in the browser: one look a second, a
+     * heartbeat at most every heartbeat interval; lib/client/idle-input.ts).
+     */
+    activity: z.object({ pointerMovement: z.boolean() }).strict(),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -65,6 +77,8 @@ const HOUR = 3600;
 /** @type {PolicyConfig} */
 const base = {
   absoluteSeconds: 4 * HOUR,
+  // "4 h absolute" read as a promise from sign-in: a step-up must not buy another 4 h (docs/decisions.md).
+  absoluteFrom: "sign-in",
   idleDesktopSeconds: 30 * MIN,
   idleMobileSeconds: 60 * MIN,
   ceilings: [
@@ -79,6 +93,8 @@ const base = {
   revalidateSeconds: 15,
   activityWriteSeconds: 30,
   sweepIntervalSeconds: 15,
+  // The seed counts mouse movement; a person reading without clicking is still there (docs/decisions.md).
+  activity: { pointerMovement: true },
 };
 
 /**
@@ -105,12 +121,24 @@ export const PRESETS = {
   "nist-aal2": {
     source: "NIST SP 800-63B rev 4 AAL2: inactivity 1 h, reauthentication at least every 24 h",
     sessionCookiePersistent: false,
-    policy: { ...base, absoluteSeconds: 24 * HOUR, idleDesktopSeconds: HOUR, idleMobileSeconds: HOUR },
+    policy: {
+      ...base,
+      absoluteSeconds: 24 * HOUR,
+      absoluteFrom: "last-authentication",
+      idleDesktopSeconds: HOUR,
+      idleMobileSeconds: HOUR,
+    },
   },
   "nist-aal3": {
     source: "NIST SP 800-63B rev 4 AAL3: inactivity 15 min, reauthentication at least every 12 h",
     sessionCookiePersistent: false,
-    policy: { ...base, absoluteSeconds: 12 * HOUR, idleDesktopSeconds: 15 * MIN, idleMobileSeconds: 15 * MIN },
+    policy: {
+      ...base,
+      absoluteSeconds: 12 * HOUR,
+      absoluteFrom: "last-authentication",
+      idleDesktopSeconds: 15 * MIN,
+      idleMobileSeconds: 15 * MIN,
+    },
   },
   banking: {
     source: "OWASP Session Management Cheat Sheet, high-value applications: 2-5 min idle on money, 15 min elsewhere",

@@ -9,7 +9,9 @@ import type { WhoamiResult } from "./types";
 
 export function toSession(session: KratosSession): Session | null {
   const identity = session.identity;
-  if (!identity || !session.active || !session.expires_at || !session.authenticated_at) return null;
+  // issued_at too: without the session's start the "sign-in" absolute limit could not be kept (fail closed).
+  if (!identity || !session.active || !session.expires_at || !session.authenticated_at || !session.issued_at)
+    return null;
   const traits = (identity.traits ?? {}) as Record<string, unknown>;
   const meta = (identity.metadata_public ?? {}) as Record<string, unknown>;
   const preference = traits.idle_timeout_minutes;
@@ -21,6 +23,7 @@ export function toSession(session: KratosSession): Session | null {
     // Roles live in metadata_public, which users cannot edit; anything but "admin" is a plain user.
     role: meta.role === "admin" ? "admin" : "user",
     preference: isIdlePreference(preference) ? preference : undefined,
+    issuedAt: new Date(session.issued_at).getTime(),
     authenticatedAt: new Date(session.authenticated_at).getTime(),
     expiresAt: new Date(session.expires_at).getTime(),
   };

@@ -50,6 +50,7 @@ const admin = (preference: IdlePreference | undefined, device: Subject["device"]
 function times(overrides: Partial<SessionTimes> = {}): SessionTimes {
   return {
     now: T0,
+    issuedAt: T0,
     authenticatedAt: T0,
     expiresAt: T0 + 24 * HOUR * SEC,
     lastActivityAt: T0,
@@ -487,7 +488,7 @@ describe("decide: absolute expiry", () => {
   ];
   for (const c of deadlineCases) {
     it(`absoluteDeadline = min(expiresAt, authenticatedAt + absoluteSeconds): ${c.name}`, () => {
-      assert.equal(absoluteDeadline({ authenticatedAt: T0, expiresAt: c.expiresAt }, policy), c.deadline);
+      assert.equal(absoluteDeadline({ issuedAt: T0, authenticatedAt: T0, expiresAt: c.expiresAt }, policy), c.deadline);
     });
 
     const boundaries: { offset: number; expected: Decision["kind"]; label: string }[] = [

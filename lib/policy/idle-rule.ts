@@ -4,7 +4,8 @@
  * the Edge gate, server actions, the sweeper and the table-driven tests.
  *
  * The rule, with idle = now - last activity:
- *   now >= absolute deadline                 -> expire (absolute); idle time never extends it
+ *   now >= absolute deadline                 -> expire (absolute); idle time never extends it, and it counts
+ *                                               from sign-in or the last authentication (policy.absoluteFrom)
  *   idle > budget(area of the last activity) -> expire (idle): the session died where the user left it
  *   max(idle, longest gap) > budget(requested area)
  *                                            -> step-up: re-authenticate, keep the session
@@ -58,6 +59,8 @@ export type Decision =
 export interface SessionTimes {
   /** All times in epoch milliseconds. */
   now: number;
+  /** Kratos issued_at: when the session was created (the first sign-in; a refresh login keeps it). */
+  issuedAt: number;
   /** Kratos authenticated_at: authentication counts as activity. */
   authenticatedAt: number;
   /** Kratos expires_at (authenticated_at + lifespan). */
@@ -124,11 +127,17 @@ export function idleDeadline(lastActivityAt: number, budget: Budget): number | n
   return budget.seconds === null ? null : lastActivityAt + budget.seconds * 1000;
 }
 
+/**
+ * The absolute deadline: the policy's lifetime counted from the session's first sign-in (`issuedAt`) or from
+ * its last authentication (`authenticatedAt`, moved by a step-up), never later than Kratos' own expiry.
+ * Kratos sets expires_at = authenticated_at + lifespan, so in "sign-in" mode the app's limit is the earlier.
+ */
 export function absoluteDeadline(
-  times: Pick<SessionTimes, "authenticatedAt" | "expiresAt">,
+  times: Pick<SessionTimes, "issuedAt" | "authenticatedAt" | "expiresAt">,
   policy: PolicyConfig,
 ): number {
-  return Math.min(times.expiresAt, times.authenticatedAt + policy.absoluteSeconds * 1000);
+  const from = policy.absoluteFrom === "sign-in" ? times.issuedAt : times.authenticatedAt;
+  return Math.min(times.expiresAt, from + policy.absoluteSeconds * 1000);
 }
 
 /** Activity never predates the authentication that started (or refreshed) the session. */

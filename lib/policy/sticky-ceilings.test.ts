@@ -36,6 +36,7 @@ describe("decide: the longest gap since authentication keeps a stricter area shu
       const d = decide(
         {
           now,
+          issuedAt: T0,
           authenticatedAt: T0,
           expiresAt: T0 + 4 * 60 * MIN,
           lastActivityAt: now - SEC,
@@ -56,6 +57,7 @@ describe("decide: the longest gap since authentication keeps a stricter area shu
     const d = decide(
       {
         now,
+        issuedAt: T0,
         authenticatedAt: T0,
         expiresAt: T0 + 4 * 60 * MIN,
         lastActivityAt: now - 6 * MIN,
@@ -73,6 +75,7 @@ describe("decide: the longest gap since authentication keeps a stricter area shu
     const d = decide(
       {
         now,
+        issuedAt: T0,
         authenticatedAt: T0,
         expiresAt: T0 + 4 * 60 * MIN,
         lastActivityAt: now - SEC,

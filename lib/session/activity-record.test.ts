@@ -39,6 +39,7 @@ const WIRE = {
   nm: "Ada Lovelace",
   role: "user",
   pref: null,
+  ia: T0,
   aa: T0,
   exp: T0 + 24 * 3600 * SEC,
   la: T0 + 60 * SEC,
@@ -303,6 +304,7 @@ describe("decodeRecord: a record signed with another key", () => {
 
 describe("decodeRecord: correctly signed, but not a valid record → invalid (payload)", () => {
   const { ck: _ck, ...withoutCk } = WIRE;
+  const { ia: _ia, ...withoutIa } = WIRE;
   const cases: { name: string; value: unknown }[] = [
     { name: "sid not a uuid", value: { ...WIRE, sid: "not-a-uuid" } },
     { name: "sid empty", value: { ...WIRE, sid: "" } },
@@ -314,6 +316,8 @@ describe("decodeRecord: correctly signed, but not a valid record → invalid (pa
     { name: "aa null", value: { ...WIRE, aa: null } },
     { name: "exp negative", value: { ...WIRE, exp: -1000 } },
     { name: "ck missing", value: withoutCk },
+    // Records signed before the session's start was carried: read like a missing record (Kratos is asked).
+    { name: "ia missing", value: withoutIa },
     { name: "su negative", value: { ...WIRE, su: -5 } },
     { name: "su a string", value: { ...WIRE, su: "now" } },
     { name: "role superadmin", value: { ...WIRE, role: "superadmin" } },

@@ -39,7 +39,8 @@ const recordSchema = z
     role: z.enum(["user", "admin"]),
     /** the user's idle preference (minutes), null = policy default */
     pref: z.union([z.literal(0), z.literal(15), z.literal(30), z.literal(60), z.null()]),
-    /** Kratos authenticated_at and expires_at (epoch ms) */
+    /** Kratos issued_at, authenticated_at and expires_at (epoch ms) */
+    ia: z.number().int().nonnegative(),
     aa: z.number().int().nonnegative(),
     exp: z.number().int().nonnegative(),
     /** last activity (epoch ms) and the path whose budget governs it */
@@ -83,6 +84,7 @@ function toWire(r: ActivityRecord): WireRecord {
     nm: r.name,
     role: r.role,
     pref: r.preference ?? null,
+    ia: r.issuedAt,
     aa: r.authenticatedAt,
     exp: r.expiresAt,
     la: r.lastActivityAt,
@@ -102,6 +104,7 @@ function fromWire(w: WireRecord): ActivityRecord {
     name: w.nm,
     role: w.role,
     preference: w.pref ?? undefined,
+    issuedAt: w.ia,
     authenticatedAt: w.aa,
     expiresAt: w.exp,
     lastActivityAt: w.la,

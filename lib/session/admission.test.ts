@@ -37,6 +37,7 @@ const session = {
   name: "Ada",
   role: "user" as const,
   preference: undefined,
+  issuedAt: T0,
   authenticatedAt: T0,
   expiresAt: T0 + 3600 * SEC,
 };

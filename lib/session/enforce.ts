@@ -21,7 +21,7 @@
 import type { ActivityWrite } from "@/lib/activity/store";
 import type { AuditEvent, SessionEnd } from "@/lib/audit/events";
 import type { PolicyConfig } from "@/lib/config/policy-config.js";
-import { areaFor, type Device } from "@/lib/policy/idle-rule";
+import { absoluteDeadline, areaFor, type Device } from "@/lib/policy/idle-rule";
 import { needsReissue, type ActivityRecord } from "./activity-record";
 import type { Evaluation, Judged as JudgedOnly } from "./evaluate";
 import { isApiLike, movesClock, type RequestKind } from "./request-kind";
@@ -102,7 +102,7 @@ function expire(e: Judged, ctx: EnforceContext, clear: Effect[]): Verdict {
     area: idle?.budget.area.label ?? areaFor(e.lastPath, ctx.policy).area.label,
     idleSeconds: idle?.idleSeconds ?? null,
     budgetSeconds: idle?.budget.seconds ?? null,
-    absoluteDeadline: session.expiresAt,
+    absoluteDeadline: absoluteDeadline(session, ctx.policy),
   };
   return {
     answer: { kind: "signed-out", reason: end.reason, lastPath: e.lastPath, budgetSeconds: end.budgetSeconds },

@@ -96,8 +96,8 @@ export type Evaluation = Common &
 
 /** The session's own fields of a record (or of Kratos' answer). */
 function sessionOf(s: Session): Session {
-  const { sessionId, identityId, email, name, role, preference, authenticatedAt, expiresAt } = s;
-  return { sessionId, identityId, email, name, role, preference, authenticatedAt, expiresAt };
+  const { sessionId, identityId, email, name, role, preference, issuedAt, authenticatedAt, expiresAt } = s;
+  return { sessionId, identityId, email, name, role, preference, issuedAt, authenticatedAt, expiresAt };
 }
 
 export async function evaluate(input: EvaluateInput, deps: EvaluateDeps): Promise<Evaluation> {
@@ -160,6 +160,7 @@ function endedBy(record: ActivityRecord, input: EvaluateInput): Ended {
   const subject: Subject = { role: record.role, preference: record.preference, device: input.device };
   const times = {
     now: input.now,
+    issuedAt: record.issuedAt,
     authenticatedAt: record.authenticatedAt,
     expiresAt: record.expiresAt,
     lastActivityAt: record.lastActivityAt,
@@ -195,6 +196,7 @@ async function judge(input: EvaluateInput, known: Known, deps: EvaluateDeps): Pr
   const rule = () => {
     const times = {
       now,
+      issuedAt: session.issuedAt,
       authenticatedAt: session.authenticatedAt,
       expiresAt: session.expiresAt,
       lastActivityAt: activity.at,

@@ -16,7 +16,7 @@ const policy: PolicyConfig = {
   ceilings: [{ prefix: "/billing", seconds: 30, label: "Billing" }],
 };
 const subject = { role: "user" as const, preference: undefined, device: "desktop" as const };
-const session = { authenticatedAt: T0, expiresAt: T0 + 24 * 3_600_000 };
+const session = { issuedAt: T0, authenticatedAt: T0, expiresAt: T0 + 24 * 3_600_000 };
 
 describe("sessionStatus", () => {
   const cases: { path: string; pref?: 0; idle: number | null; budget: number | null; area: string }[] = [
@@ -40,6 +40,8 @@ describe("sessionStatus", () => {
         area: c.area,
         warningSeconds: policy.warningSeconds,
         absoluteWarningSeconds: policy.absoluteWarningSeconds,
+        absoluteFrom: "sign-in",
+        pointerMovement: true,
       });
     });
   }
@@ -58,4 +60,13 @@ describe("readSessionStatus", () => {
   for (const c of cases) {
     it(`${c.name} → ${c.ok ? "read" : "not a status"}`, () => assert.equal(readSessionStatus(c.body) !== null, c.ok));
   }
+  it("the policy's reading of activity and of the absolute limit travel as sent", () => {
+    const sent = { ...good, absoluteFrom: "last-authentication", pointerMovement: false };
+    assert.deepEqual(readSessionStatus(sent), sent);
+  });
+  it("an answer without them (an older instance mid-deploy) reads as the stricter: sign-in, moves not counted", () => {
+    const { absoluteFrom: _a, pointerMovement: _p, ...older } = good;
+    assert.deepEqual(readSessionStatus(older), { ...good, absoluteFrom: "sign-in", pointerMovement: false });
+    assert.equal(readSessionStatus({ ...good, pointerMovement: "yes" })?.pointerMovement, false);
+  });
 });

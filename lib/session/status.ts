@@ -16,6 +16,10 @@ export interface SessionStatus {
   area: string;
   warningSeconds: number;
   absoluteWarningSeconds: number;
+  /** where the absolute deadline counts from: whether signing in again moves it (the absolute warning says) */
+  absoluteFrom: PolicyConfig["absoluteFrom"];
+  /** whether the mouse moving over the page is activity (policy.activity; the browser throttles it) */
+  pointerMovement: boolean;
 }
 
 /** A session's deadlines from its last activity (and the path whose budget governs it). */
@@ -26,7 +30,7 @@ export interface SessionDeadlines {
 }
 
 export function deadlinesOf(
-  session: Pick<Session, "authenticatedAt" | "expiresAt">,
+  session: Pick<Session, "issuedAt" | "authenticatedAt" | "expiresAt">,
   activity: { lastActivityAt: number; lastPath: string },
   subject: Subject,
   policy: PolicyConfig,
@@ -48,6 +52,8 @@ export function sessionStatus(deadlines: SessionDeadlines, policy: PolicyConfig,
     area: deadlines.budget.area.label,
     warningSeconds: policy.warningSeconds,
     absoluteWarningSeconds: policy.absoluteWarningSeconds,
+    absoluteFrom: policy.absoluteFrom,
+    pointerMovement: policy.activity.pointerMovement,
   };
 }
 
@@ -57,5 +63,7 @@ export function readSessionStatus(body: unknown): SessionStatus | null {
   const s = body as SessionStatus;
   const times = [s.serverNow, s.absoluteExpiresAt, s.warningSeconds, s.absoluteWarningSeconds];
   const valid = times.every(Number.isFinite) && (s.idleExpiresAt === null || Number.isFinite(s.idleExpiresAt));
-  return valid ? s : null;
+  const from = s.absoluteFrom === "last-authentication" ? s.absoluteFrom : "sign-in";
+  // An answer without the newer fields (an older instance mid-deploy) reads as the stricter reading of each.
+  return valid ? { ...s, absoluteFrom: from, pointerMovement: s.pointerMovement === true } : null;
 }

@@ -15,6 +15,7 @@ export const SAMPLE_RECORD: ActivityRecord = {
   name: "Ada Lovelace",
   role: "user",
   preference: undefined,
+  issuedAt: T0,
   authenticatedAt: T0,
   expiresAt: T0 + 86_400_000,
   lastActivityAt: T0 + 60_000,

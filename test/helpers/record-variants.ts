@@ -140,6 +140,7 @@ export function recordVariants(src: VariantSources): Variant[] {
     { pref: 0 },
     { su: null, la: now },
     { aa: now, exp: now + 365 * 86_400_000 },
+    { ia: now, aa: now }, // a later session start: under absoluteFrom "sign-in", a later absolute deadline
     { la: Number.MAX_SAFE_INTEGER },
     { tok: "A".repeat(22) },
   ];

@@ -123,8 +123,8 @@ function moreLenient(v: Evaluation, truth: Evaluation, sid: string, honestLa: nu
   if (v.session.sessionId !== sid) return "judged as another session";
   if (v.session.role !== truth.session.role || v.session.preference !== truth.session.preference)
     return "another role or idle preference";
-  if (v.session.expiresAt > truth.session.expiresAt || v.session.authenticatedAt > truth.session.authenticatedAt)
-    return "a later deadline";
+  const later = (k: "expiresAt" | "authenticatedAt" | "issuedAt") => v.session[k] > truth.session[k];
+  if (later("expiresAt") || later("authenticatedAt") || later("issuedAt")) return "a later deadline";
   if (v.record.lastActivityAt > honestLa) return `a later last activity (${v.record.lastActivityAt} > ${honestLa})`;
   if (budgetOf(v.record.lastPath) > budgetOf(truth.record.lastPath))
     return `a looser governing page (${v.record.lastPath})`;
