@@ -91,7 +91,6 @@ if [ "$ONLY" = all ]; then
   stage "typecheck"; npx tsc --noEmit || die "typecheck failed"
   stage "lint"; npx eslint . --max-warnings=0 || die "lint failed"
   stage "format"; npx prettier --check . --log-level=warn || die "format: run npx prettier --write ."
-  stage "line length"; node scripts/check-line-length.mjs || die "lines longer than 120 characters"
 fi
 if [ "$ONLY" = all ] || [ "$ONLY" = unit ]; then
   stage "unit tests"
