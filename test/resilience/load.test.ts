@@ -51,8 +51,9 @@ const RUN_MS = 60_000;
 // About 12 requests/s offered in all, half of what this 2-core machine was once measured to sustain next
 // to Kratos, PostgreSQL and other work without queueing (measured: a page ~30 ms, a heartbeat or poll
 // ~20 ms of app time, plus a Kratos whoami every revalidateSeconds per session). With 200 browsers (~25
-// requests/s offered, plus their sign-ins) a quiet machine answered 15-17 requests/s with p99 9-15 s, and the server then rightly saw some
-// "active" browsers as idle: the run showed the machine's limit, not the product's. Open: why ~16/s.
+// requests/s offered, plus their sign-ins) a quiet machine answered 15-17 requests/s with p99 9-15 s,
+// and the server then rightly saw some "active" browsers as idle: the run showed the machine's limit,
+// not the product's. Open: why ~16/s.
 const GAP_MS = [4_000, 9_000] as const;
 const POLL_MS = [4_000, 6_000] as const;
 /** Browsers arrive (sign in, land on the dashboard) spread over the first ARRIVAL_MS. */
